@@ -1,0 +1,146 @@
+//! JSON batching: up to 20 revocations per `$batch` request. Graph throttles each item on its
+//! own, with its own Retry-After in the item's headers, and Graph's SDKs do not retry items; we
+//! retry each item on its own schedule, so results match the unbatched mode exactly.
+
+use super::context::JobContext;
+use super::dispatch::Work;
+use super::single::give_up;
+use crate::attempt::{AttemptError, AttemptSuccess, TransportKind};
+use crate::graph_error::{GraphError, ResponseIds};
+use crate::http::{RequestContext, post};
+use crate::outcome::Failure;
+use crate::request_url::{batch_item_revoke_url, batch_url};
+use crate::retry::{Decision, LimitPermit, parse_retry_after};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::SystemTime;
+use tokio::time::Instant;
+
+struct Item {
+    work: Work,
+    attempts: u32,
+    not_before: Instant,
+}
+
+pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit: LimitPermit) {
+    let started = Instant::now();
+    let mut pending: Vec<Item> = works.into_iter().map(|work| Item { work, attempts: 0, not_before: started }).collect();
+    while !pending.is_empty() {
+        let earliest = pending.iter().map(|i| i.not_before).min().unwrap_or(started);
+        if !ctx.sleep(earliest.saturating_duration_since(Instant::now())).await || !ctx.wait_gate().await {
+            break;
+        }
+        let now = Instant::now();
+        let (mut ready, waiting): (Vec<Item>, Vec<Item>) = pending.into_iter().partition(|i| i.not_before <= now);
+        pending = waiting;
+        for item in &mut ready {
+            item.attempts += 1;
+        }
+        let Some(answers) = send(&ctx, &ready).await else {
+            pending.extend(ready);
+            break;
+        };
+        for (item, answer) in ready.into_iter().zip(answers) {
+            match answer {
+                Ok(success) => {
+                    ctx.limit.on_success();
+                    ctx.deliver(item.work.outcome(item.attempts, started.elapsed(), Ok(success))).await;
+                }
+                Err(error) => match ctx.after_failure(item.attempts, &error) {
+                    Decision::GiveUp => {
+                        let failure = give_up(error, item.attempts, &ctx);
+                        ctx.deliver(item.work.outcome(item.attempts, started.elapsed(), Err(failure))).await;
+                    }
+                    Decision::RetryAfter(wait) => pending.push(Item { not_before: Instant::now() + wait, ..item }),
+                },
+            }
+        }
+    }
+    drop(permit);
+    // Only reached with items left when the job was cancelled.
+    for item in pending {
+        ctx.deliver(item.work.outcome(item.attempts, started.elapsed(), Err(Failure::Cancelled))).await;
+    }
+}
+
+#[derive(Serialize)]
+struct BatchRequest<'a> {
+    requests: Vec<BatchRequestItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct BatchRequestItem<'a> {
+    id: String,
+    method: &'a str,
+    url: String,
+}
+
+#[derive(Deserialize)]
+struct BatchResponse {
+    #[serde(default)]
+    responses: Vec<BatchResponseItem>,
+}
+
+#[derive(Deserialize)]
+struct BatchResponseItem {
+    id: String,
+    status: u16,
+    #[serde(default)]
+    headers: HashMap<String, String>,
+    #[serde(default)]
+    body: Value,
+}
+
+/// Sends one `$batch` for `items` and returns one answer per item, in the items' order.
+/// `None` when the job was cancelled while the request was out.
+async fn send(ctx: &JobContext, items: &[Item]) -> Option<Vec<Result<AttemptSuccess, AttemptError>>> {
+    let body = BatchRequest {
+        requests: items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| BatchRequestItem { id: (i + 1).to_string(), method: "POST", url: batch_item_revoke_url(&item.work.id) })
+            .collect(),
+    };
+    let body = serde_json::to_vec(&body).expect("batch request serialises");
+    let attempt = items.iter().map(|i| i.attempts).max().unwrap_or(1);
+    let request = RequestContext { token: ctx.session.token(), user_agent: &ctx.user_agent, attempt };
+    let answer = tokio::select! {
+        biased;
+        _ = ctx.cancel.cancelled() => return None,
+        answer = post(ctx.session.client(), batch_url(ctx.session.endpoint()), Some(body), &request) => answer,
+    };
+    Some(match answer {
+        Err(error) => items.iter().map(|_| Err(error.clone())).collect(),
+        Ok((envelope, bytes)) => split_responses(items.len(), &envelope, &bytes),
+    })
+}
+
+fn split_responses(count: usize, envelope: &AttemptSuccess, bytes: &[u8]) -> Vec<Result<AttemptSuccess, AttemptError>> {
+    let mut by_id: HashMap<String, BatchResponseItem> = match serde_json::from_slice::<BatchResponse>(bytes) {
+        Ok(parsed) => parsed.responses.into_iter().map(|r| (r.id.clone(), r)).collect(),
+        Err(_) => HashMap::new(),
+    };
+    (1..=count)
+        .map(|id| match by_id.remove(&id.to_string()) {
+            Some(item) => item_answer(item, envelope),
+            None => Err(AttemptError::Transport {
+                kind: TransportKind::ConnectionClosed,
+                message: "Graph's batch response did not include an answer for this request".to_owned(),
+            }),
+        })
+        .collect()
+}
+
+fn item_answer(item: BatchResponseItem, envelope: &AttemptSuccess) -> Result<AttemptSuccess, AttemptError> {
+    let header = |name: &str| item.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone());
+    let request_id = header("request-id").or_else(|| envelope.request_id.clone());
+    if (200..300).contains(&item.status) {
+        return Ok(AttemptSuccess { status: item.status, request_id, client_request_id: envelope.client_request_id.clone() });
+    }
+    let ids = ResponseIds { request_id, client_request_id: Some(envelope.client_request_id.clone()), date: header("date") };
+    let body = serde_json::to_vec(&item.body).unwrap_or_default();
+    let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()));
+    Err(AttemptError::Http { error: GraphError::from_response(item.status, &body, &ids), retry_after })
+}

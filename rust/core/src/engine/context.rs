@@ -1,0 +1,79 @@
+//! What every task of one job shares.
+
+use super::progress::Progress;
+use crate::attempt::AttemptError;
+use crate::outcome::Outcome;
+use crate::retry::{AdaptiveLimit, Decision, RetryPolicy};
+use crate::session::Session;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+pub(super) struct JobContext {
+    pub session: Arc<Session>,
+    pub retry: RetryPolicy,
+    pub user_agent: String,
+    pub limit: Arc<AdaptiveLimit>,
+    pub progress: Arc<Progress>,
+    pub cancel: CancellationToken,
+    outcomes: mpsc::Sender<Outcome>,
+}
+
+impl JobContext {
+    pub fn new(
+        session: Arc<Session>,
+        retry: RetryPolicy,
+        user_agent: String,
+        limit: Arc<AdaptiveLimit>,
+        progress: Arc<Progress>,
+        cancel: CancellationToken,
+        outcomes: mpsc::Sender<Outcome>,
+    ) -> Self {
+        Self { session, retry, user_agent, limit, progress, cancel, outcomes }
+    }
+
+    /// Hands an outcome to the consumer, waiting while its queue is full (backpressure).
+    /// If the consumer is gone (the job was dropped), there is nobody left to tell.
+    pub async fn deliver(&self, outcome: Outcome) {
+        self.progress.finished(outcome.result.is_ok());
+        let _ = self.outcomes.send(outcome).await;
+    }
+
+    /// Waits until the tenant's throttle gate is open. False when cancelled meanwhile.
+    pub async fn wait_gate(&self) -> bool {
+        tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => false,
+            _ = self.session.gate().wait_open() => true,
+        }
+    }
+
+    /// Sleeps before a retry. False when cancelled meanwhile.
+    pub async fn sleep(&self, wait: Duration) -> bool {
+        tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => false,
+            _ = tokio::time::sleep(wait) => true,
+        }
+    }
+
+    /// Records a failed attempt and decides what follows. A 429 (or a 503 that says how long to
+    /// wait) closes the gate for everyone sending with this session, and halves concurrency.
+    pub fn after_failure(&self, attempt: u32, error: &AttemptError) -> Decision {
+        let now = Instant::now();
+        if error.is_throttling() {
+            self.progress.throttled();
+            self.limit.on_throttled(now);
+        }
+        if let (Some(wait), Some(429 | 503)) = (error.retry_after(), error.status()) {
+            self.session.gate().close_for(now, wait);
+        }
+        let decision = self.retry.decide(attempt, error, fastrand::f64());
+        if matches!(decision, Decision::RetryAfter(_)) {
+            self.progress.retried();
+        }
+        decision
+    }
+}

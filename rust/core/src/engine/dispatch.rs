@@ -1,0 +1,78 @@
+//! Takes inputs off the queue and starts them under the job's concurrency limit.
+
+use super::MAX_BATCH_SIZE;
+use super::context::JobContext;
+use super::{batch, single};
+use crate::identifier::UserIdentifier;
+use crate::outcome::{Failure, Outcome};
+use chrono::Utc;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+pub(super) struct Work {
+    pub tag: u64,
+    pub input: String,
+    pub id: UserIdentifier,
+}
+
+impl Work {
+    pub fn outcome(self, attempts: u32, duration: Duration, result: Result<crate::attempt::AttemptSuccess, Failure>) -> Outcome {
+        Outcome { tag: self.tag, input: self.input, attempts, duration, completed_at: Utc::now(), result }
+    }
+}
+
+/// How long a batch waits for more inputs to fill up once it has a first one.
+const BATCH_LINGER: Duration = Duration::from_millis(5);
+
+pub(super) async fn dispatch(ctx: Arc<JobContext>, mut input: mpsc::Receiver<Work>, use_batch: bool) {
+    let mut tasks = JoinSet::new();
+    loop {
+        // A slot first, then the input: while every slot is busy, inputs gather in the queue
+        // (and fill batches) instead of being pulled into tasks that could not start anyway.
+        let permit = tokio::select! {
+            biased;
+            _ = ctx.cancel.cancelled() => break,
+            permit = ctx.limit.acquire() => permit,
+        };
+        let first = tokio::select! {
+            biased;
+            _ = ctx.cancel.cancelled() => break,
+            work = input.recv() => match work {
+                Some(work) => work,
+                None => break,
+            },
+        };
+        if use_batch {
+            let items = fill_batch(first, &mut input).await;
+            tasks.spawn(batch::revoke_batch(ctx.clone(), items, permit));
+        } else {
+            tasks.spawn(single::revoke_one(ctx.clone(), first, permit));
+        }
+        while tasks.try_join_next().is_some() {}
+    }
+    if ctx.cancel.is_cancelled() {
+        input.close();
+        while let Some(work) = input.recv().await {
+            ctx.deliver(work.outcome(0, Duration::ZERO, Err(Failure::Cancelled))).await;
+        }
+    }
+    while tasks.join_next().await.is_some() {}
+}
+
+async fn fill_batch(first: Work, input: &mut mpsc::Receiver<Work>) -> Vec<Work> {
+    let mut items = vec![first];
+    let deadline = tokio::time::Instant::now() + BATCH_LINGER;
+    while items.len() < MAX_BATCH_SIZE {
+        match input.try_recv() {
+            Ok(work) => items.push(work),
+            Err(mpsc::error::TryRecvError::Disconnected) => break,
+            Err(mpsc::error::TryRecvError::Empty) => match tokio::time::timeout_at(deadline, input.recv()).await {
+                Ok(Some(work)) => items.push(work),
+                Ok(None) | Err(_) => break,
+            },
+        }
+    }
+    items
+}

@@ -1,0 +1,50 @@
+//! One user, one request at a time, retried per the policy.
+
+use super::context::JobContext;
+use super::dispatch::Work;
+use crate::attempt::AttemptError;
+use crate::http::{RequestContext, post};
+use crate::outcome::Failure;
+use crate::request_url::revoke_sign_in_sessions_url;
+use crate::retry::{Decision, LimitPermit};
+use std::sync::Arc;
+use tokio::time::Instant;
+
+pub(super) async fn revoke_one(ctx: Arc<JobContext>, work: Work, permit: LimitPermit) {
+    let started = Instant::now();
+    let url = revoke_sign_in_sessions_url(ctx.session.endpoint(), &work.id);
+    let mut attempt = 0;
+    let result = loop {
+        attempt += 1;
+        if !ctx.wait_gate().await {
+            break Err(Failure::Cancelled);
+        }
+        let request = RequestContext { token: ctx.session.token(), user_agent: &ctx.user_agent, attempt };
+        let answer = tokio::select! {
+            biased;
+            _ = ctx.cancel.cancelled() => break Err(Failure::Cancelled),
+            answer = post(ctx.session.client(), url.clone(), None, &request) => answer,
+        };
+        match answer {
+            Ok((success, _body)) => {
+                ctx.limit.on_success();
+                break Ok(success);
+            }
+            Err(error) => match ctx.after_failure(attempt, &error) {
+                Decision::GiveUp => break Err(give_up(error, attempt, &ctx)),
+                Decision::RetryAfter(wait) => {
+                    if !ctx.sleep(wait).await {
+                        break Err(Failure::Cancelled);
+                    }
+                }
+            },
+        }
+    };
+    drop(permit);
+    ctx.deliver(work.outcome(attempt, started.elapsed(), result)).await;
+}
+
+pub(super) fn give_up(error: AttemptError, attempt: u32, ctx: &JobContext) -> Failure {
+    let exhausted = crate::retry::policy::is_retryable(&error) && attempt > ctx.retry.max_retries;
+    Failure::from_attempt(error, exhausted)
+}

@@ -1,0 +1,119 @@
+//! Graph's error envelope, parsed into a typed error that keeps what support will ask for.
+//!
+//! `{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}`
+
+use serde::Deserialize;
+
+/// An error answer from Graph (any non-2xx status).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GraphError {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    pub request_id: Option<String>,
+    pub client_request_id: Option<String>,
+    pub date: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    error: Body,
+}
+
+#[derive(Deserialize)]
+struct Body {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default, rename = "innerError", alias = "innererror")]
+    inner: Option<Inner>,
+}
+
+#[derive(Deserialize)]
+struct Inner {
+    date: Option<String>,
+    #[serde(rename = "request-id")]
+    request_id: Option<String>,
+    #[serde(rename = "client-request-id")]
+    client_request_id: Option<String>,
+}
+
+/// Response headers that identify a request, used when the body lacks them.
+#[derive(Debug, Clone, Default)]
+pub struct ResponseIds {
+    pub request_id: Option<String>,
+    pub client_request_id: Option<String>,
+    pub date: Option<String>,
+}
+
+impl GraphError {
+    /// Builds the error from a status, the response body (which may be anything: a proxy's HTML,
+    /// nothing at all) and the identifying headers.
+    pub fn from_response(status: u16, body: &[u8], ids: &ResponseIds) -> Self {
+        let parsed = serde_json::from_slice::<Envelope>(body).ok().map(|e| e.error);
+        let (code, message, inner) = match parsed {
+            Some(b) => (b.code, b.message, b.inner),
+            None => (String::new(), String::new(), None),
+        };
+        let inner = inner.unwrap_or(Inner { date: None, request_id: None, client_request_id: None });
+        Self {
+            status,
+            code: if code.is_empty() { default_code(status).to_owned() } else { code },
+            message: if message.is_empty() { default_message(status, body) } else { message },
+            request_id: inner.request_id.or_else(|| ids.request_id.clone()),
+            client_request_id: inner.client_request_id.or_else(|| ids.client_request_id.clone()),
+            date: inner.date.or_else(|| ids.date.clone()),
+        }
+    }
+}
+
+fn default_code(status: u16) -> &'static str {
+    match status {
+        400 => "BadRequest",
+        401 => "InvalidAuthenticationToken",
+        403 => "Authorization_RequestDenied",
+        404 => "Request_ResourceNotFound",
+        429 => "TooManyRequests",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        _ => "UnknownError",
+    }
+}
+
+fn default_message(status: u16, body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let snippet: String = text.chars().filter(|c| !c.is_control()).take(200).collect();
+    if snippet.trim().is_empty() {
+        format!("Graph answered HTTP {status} without an error body.")
+    } else {
+        format!("Graph answered HTTP {status}: {}", snippet.trim())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_graph_envelope() {
+        let body = br#"{"error":{"code":"Request_ResourceNotFound","message":"Resource 'x' does not exist.","innerError":{"date":"2026-11-27T10:00:00","request-id":"r-1","client-request-id":"c-1"}}}"#;
+        let e = GraphError::from_response(404, body, &ResponseIds::default());
+        assert_eq!(e.code, "Request_ResourceNotFound");
+        assert_eq!(e.message, "Resource 'x' does not exist.");
+        assert_eq!(e.request_id.as_deref(), Some("r-1"));
+        assert_eq!(e.client_request_id.as_deref(), Some("c-1"));
+        assert_eq!(e.date.as_deref(), Some("2026-11-27T10:00:00"));
+    }
+
+    #[test]
+    fn falls_back_to_headers_and_defaults_for_foreign_bodies() {
+        let ids = ResponseIds { request_id: Some("hdr".into()), client_request_id: Some("c".into()), date: None };
+        let e = GraphError::from_response(503, b"<html>Service Unavailable</html>", &ids);
+        assert_eq!(e.code, "ServiceUnavailable");
+        assert!(e.message.contains("Service Unavailable"));
+        assert_eq!(e.request_id.as_deref(), Some("hdr"));
+        let empty = GraphError::from_response(502, b"", &ResponseIds::default());
+        assert_eq!(empty.message, "Graph answered HTTP 502 without an error body.");
+    }
+}

@@ -1,0 +1,162 @@
+//! One HTTP attempt against Graph: build the request, send it, classify what came back.
+
+use crate::attempt::{AttemptError, AttemptSuccess, TransportKind};
+use crate::graph_error::{GraphError, ResponseIds};
+use crate::retry::parse_retry_after;
+use crate::token::AccessToken;
+use reqwest::header::{HeaderMap, HeaderValue};
+use std::error::Error as _;
+use std::sync::Once;
+use std::time::{Duration, SystemTime};
+use url::Url;
+use uuid::Uuid;
+
+/// Settings of the HTTP client shared by every request of a session.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Time allowed for one attempt, from sending to the last byte of the answer.
+    pub request_timeout: Duration,
+    /// Explicit proxy (Connect-Entra -Proxy); otherwise HTTPS_PROXY/HTTP_PROXY/NO_PROXY apply.
+    pub proxy: Option<Url>,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self { request_timeout: Duration::from_secs(100), proxy: None }
+    }
+}
+
+pub fn build_client(settings: &HttpSettings) -> Result<reqwest::Client, reqwest::Error> {
+    install_crypto_provider();
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(15))
+        .timeout(settings.request_timeout)
+        .pool_max_idle_per_host(256)
+        .tcp_nodelay(true);
+    if let Some(proxy) = &settings.proxy {
+        builder = builder.proxy(reqwest::Proxy::all(proxy.as_str())?);
+    }
+    builder.build()
+}
+
+/// rustls needs a process-wide crypto provider before the first client is built.
+fn install_crypto_provider() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+/// What every Graph request carries besides its URL and body.
+pub struct RequestContext<'a> {
+    pub token: &'a AccessToken,
+    pub user_agent: &'a str,
+    /// 1 for the first attempt; later attempts also send Graph's `retry-attempt` header.
+    pub attempt: u32,
+}
+
+/// Sends `POST url` with an optional JSON body and returns the status class outcome.
+/// The body of a 2xx answer is returned raw for callers that need it ($batch).
+pub async fn post(client: &reqwest::Client, url: Url, body: Option<Vec<u8>>, ctx: &RequestContext<'_>) -> Result<(AttemptSuccess, bytes::Bytes), AttemptError> {
+    let client_request_id = Uuid::new_v4().to_string();
+    let headers = request_headers(ctx, &client_request_id, body.is_some());
+    let mut request = client.post(url).headers(headers);
+    request = match body {
+        Some(bytes) => request.body(bytes),
+        None => request.header(reqwest::header::CONTENT_LENGTH, "0"),
+    };
+    let response = request.send().await.map_err(transport_error)?;
+    let status = response.status().as_u16();
+    let ids = response_ids(response.headers());
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, SystemTime::now()));
+    let body = response.bytes().await.map_err(transport_error)?;
+    if (200..300).contains(&status) {
+        let success = AttemptSuccess {
+            status,
+            request_id: ids.request_id,
+            client_request_id: ids.client_request_id.unwrap_or(client_request_id),
+        };
+        return Ok((success, body));
+    }
+    let mut ids = ids;
+    ids.client_request_id.get_or_insert(client_request_id);
+    Err(AttemptError::Http { error: GraphError::from_response(status, &body, &ids), retry_after })
+}
+
+fn request_headers(ctx: &RequestContext<'_>, client_request_id: &str, json_body: bool) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(reqwest::header::AUTHORIZATION, ctx.token.authorization_header());
+    headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+    if let Ok(ua) = HeaderValue::from_str(ctx.user_agent) {
+        headers.insert(reqwest::header::USER_AGENT, ua);
+    }
+    if let Ok(id) = HeaderValue::from_str(client_request_id) {
+        headers.insert("client-request-id", id);
+    }
+    if ctx.attempt > 1 {
+        headers.insert("retry-attempt", HeaderValue::from((ctx.attempt - 1) as u64));
+    }
+    if json_body {
+        headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    headers
+}
+
+pub fn response_ids(headers: &HeaderMap) -> ResponseIds {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    ResponseIds { request_id: text("request-id"), client_request_id: text("client-request-id"), date: text("date") }
+}
+
+fn transport_error(error: reqwest::Error) -> AttemptError {
+    let kind = if error.is_timeout() {
+        TransportKind::Timeout
+    } else if error.is_connect() {
+        TransportKind::Connect
+    } else if error.is_request() || error.is_body() || is_connection_io_error(&error) {
+        TransportKind::ConnectionClosed
+    } else {
+        TransportKind::Other
+    };
+    AttemptError::Transport { kind, message: describe_chain(&error) }
+}
+
+fn is_connection_io_error(error: &reqwest::Error) -> bool {
+    let mut source = error.source();
+    while let Some(err) = source {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::*;
+            return matches!(io.kind(), ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof);
+        }
+        source = err.source();
+    }
+    false
+}
+
+/// The error and its causes on one line ("error sending request: connection closed before…").
+fn describe_chain(error: &reqwest::Error) -> String {
+    let mut text = error.without_url_ref().to_string();
+    let mut source = error.source();
+    while let Some(err) = source {
+        text.push_str(": ");
+        text.push_str(&err.to_string());
+        source = err.source();
+    }
+    text
+}
+
+trait WithoutUrlRef {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrlRef for reqwest::Error {
+    fn without_url_ref(&self) -> String {
+        match self.url() {
+            Some(url) => self.to_string().replace(&format!(" for url ({url})"), ""),
+            None => self.to_string(),
+        }
+    }
+}
