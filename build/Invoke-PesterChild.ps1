@@ -1,0 +1,42 @@
+# Entry point of the child pwsh that runs the Pester tests (see Invoke-PesterTests in
+# Pester.ps1). A child process loads the module's native library fresh and cannot keep it
+# locked for the next build. Writes a JSON summary for the parent and exits 1 on failure.
+#Requires -Version 7.4
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $PesterManifest,
+    [Parameter(Mandatory)] [string] $TestPath,
+    [Parameter(Mandatory)] [string] $ResultFile,
+    [Parameter(Mandatory)] [string] $SummaryFile,
+    [string] $FullNameFilter,
+    [string[]] $Tag
+)
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+Import-Module $PesterManifest -Force
+
+$configuration = New-PesterConfiguration
+$configuration.Run.Path = $TestPath
+$configuration.Run.PassThru = $true
+$configuration.Output.Verbosity = $env:CI ? 'Detailed' : 'Normal'
+$configuration.TestResult.Enabled = $true
+$configuration.TestResult.OutputFormat = 'NUnitXml'
+$configuration.TestResult.OutputPath = $ResultFile
+if ($FullNameFilter) { $configuration.Filter.FullName = $FullNameFilter }
+if ($Tag) { $configuration.Filter.Tag = @($Tag -split ',' | ForEach-Object Trim | Where-Object { $_ }) }
+
+$result = Invoke-Pester -Configuration $configuration
+
+# Like Run.Exit, but the summary is written first: failures in tests, blocks (BeforeAll) or
+# whole files all count.
+$failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+[ordered]@{
+    Result  = "$($result.Result)"
+    Passed  = $result.PassedCount
+    Failed  = $failed
+    Skipped = $result.SkippedCount + $result.NotRunCount
+    Total   = $result.TotalCount
+} | ConvertTo-Json | Set-Content -LiteralPath $SummaryFile -Encoding utf8
+
+exit (($failed -gt 0 -or $result.Result -eq 'Failed') ? 1 : 0)

@@ -1,0 +1,229 @@
+# Starts and drives the Graph emulator (rust/emulator, binary graph-emulator) for tests and the
+# demo. The emulator listens on a free loopback port, prints GRAPH_EMULATOR_URL=<url> as its
+# first stdout line, and exits when its stdin closes, so it cannot outlive a crashed pwsh.
+#Requires -Version 7.4
+Set-StrictMode -Version Latest
+
+$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+# The emulator most recently started: the default target of the control helpers.
+$script:Current = $null
+
+function Get-GraphEmulatorPath {
+    <# .SYNOPSIS The emulator binary: $env:GRAPH_EMULATOR_PATH, else target/release, else target/debug. #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+    if ($env:GRAPH_EMULATOR_PATH) { return $env:GRAPH_EMULATOR_PATH }
+    $name = $IsWindows ? 'graph-emulator.exe' : 'graph-emulator'
+    $target = $env:CARGO_TARGET_DIR ? $env:CARGO_TARGET_DIR : (Join-Path $script:RepoRoot 'target')
+    foreach ($profileDir in 'release', 'debug') {
+        $candidate = Join-Path $target "$profileDir/$name"
+        if (Test-Path -LiteralPath $candidate -PathType Leaf) { return $candidate }
+    }
+    Join-Path $target "release/$name"
+}
+
+function Start-GraphEmulator {
+    <#
+    .SYNOPSIS Starts graph-emulator on a free port and returns {Url, Token, Process}.
+    .PARAMETER Users  Generated users on top of the fixed seed users (AdeleV, AlexW, MeganB, ...).
+    .PARAMETER ArgumentList  Further emulator arguments.
+    #>
+    [CmdletBinding()]
+    param(
+        [ValidateRange(0, [int]::MaxValue)] [int] $Users = -1,
+        [string[]] $ArgumentList = @(),
+        [ValidateRange(1, 600)] [int] $TimeoutSeconds = 15,
+        [string] $Path = (Get-GraphEmulatorPath)
+    )
+    if (-not (Test-Path -LiteralPath $Path -PathType Leaf)) {
+        throw "graph-emulator not found at '$Path'. Run ./build.ps1 first (or set GRAPH_EMULATOR_PATH)."
+    }
+
+    $startInfo = [System.Diagnostics.ProcessStartInfo]::new($Path)
+    foreach ($argument in @('--port', '0') + ($Users -ge 0 ? @('--users', "$Users") : @()) + @('--exit-on-stdin-close') + $ArgumentList) {
+        $startInfo.ArgumentList.Add($argument)
+    }
+    $startInfo.UseShellExecute = $false
+    # stdin stays open for the emulator's lifetime: closing it (or pwsh dying) stops it.
+    $startInfo.RedirectStandardInput = $true
+    $startInfo.RedirectStandardOutput = $true
+    $startInfo.RedirectStandardError = $true
+    $process = [System.Diagnostics.Process]::Start($startInfo)
+
+    # Drain stderr without a PowerShell event handler (those need a runspace on the reader
+    # thread): the task buffers it, and we show it if the start fails.
+    $stderr = $process.StandardError.ReadToEndAsync()
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    $url = $null
+    while (-not $url) {
+        $remaining = $deadline - [DateTime]::UtcNow
+        $lineTask = $process.StandardOutput.ReadLineAsync()
+        if ($remaining -le [TimeSpan]::Zero -or -not $lineTask.Wait($remaining)) {
+            Stop-EmulatorProcess $process
+            throw "graph-emulator did not print GRAPH_EMULATOR_URL within $TimeoutSeconds s. stderr: $(Get-TaskText $stderr)"
+        }
+        $line = $lineTask.Result
+        if ($null -eq $line) {
+            $process.WaitForExit(5000) | Out-Null
+            $code = $process.HasExited ? $process.ExitCode : 'none'
+            throw "graph-emulator exited (code $code) before printing GRAPH_EMULATOR_URL. stderr: $(Get-TaskText $stderr)"
+        }
+        if ($line -match '^GRAPH_EMULATOR_URL=(\S+)$') { $url = $Matches[1].TrimEnd('/') }
+    }
+    # Keep draining stdout so a chatty emulator never blocks on a full pipe.
+    $stdout = $process.StandardOutput.ReadToEndAsync()
+
+    $script:Current = [pscustomobject]@{
+        PSTypeName = 'GraphEmulator'
+        Url        = $url
+        Token      = 'emulator-token'
+        Process    = $process
+        StdOut     = $stdout
+        StdErr     = $stderr
+    }
+    $script:Current
+}
+
+function Stop-GraphEmulator {
+    <# .SYNOPSIS Closes the emulator's stdin (it exits by itself), killing it if it lingers. #>
+    [CmdletBinding()]
+    param([Parameter(ValueFromPipeline)] [psobject] $Emulator = $script:Current)
+    process {
+        if ($null -eq $Emulator) { return }
+        Stop-EmulatorProcess $Emulator.Process
+        if ([object]::ReferenceEquals($Emulator, $script:Current)) { $script:Current = $null }
+    }
+}
+
+function Stop-EmulatorProcess([System.Diagnostics.Process] $Process) {
+    try {
+        if (-not $Process.HasExited) {
+            try { $Process.StandardInput.Close() } catch { Write-Verbose "stdin already closed: $_" }
+            if (-not $Process.WaitForExit(5000)) { $Process.Kill($true); $Process.WaitForExit(5000) | Out-Null }
+        }
+    }
+    finally { $Process.Dispose() }
+}
+
+function Get-TaskText([System.Threading.Tasks.Task[string]] $Task) {
+    # What a drain task has read so far (complete only once the process has exited).
+    if ($Task.Wait(2000)) { $Task.Result.Trim() } else { '(unavailable)' }
+}
+
+function Resolve-Emulator([psobject] $Emulator) {
+    $chosen = $Emulator ?? $script:Current
+    if ($null -eq $chosen) { throw 'No graph-emulator is running: call Start-GraphEmulator first.' }
+    $chosen
+}
+
+function Invoke-EmulatorControl {
+    # One control-API call; $Body (a hashtable) is sent as JSON.
+    param([string] $Method, [string] $Path, [object] $Body, [psobject] $Emulator)
+    $target = Resolve-Emulator $Emulator
+    $request = @{ Method = $Method; Uri = "$($target.Url)$Path" }
+    if ($null -ne $Body) {
+        $request.Body = $Body | ConvertTo-Json -Depth 10 -Compress
+        $request.ContentType = 'application/json'
+    }
+    Invoke-RestMethod @request
+}
+
+function Reset-GraphEmulator {
+    <# .SYNOPSIS Restores the seeded directory, default config and tokens, and clears the request log. #>
+    [CmdletBinding()]
+    param([psobject] $Emulator)
+    Invoke-EmulatorControl POST '/_emulator/reset' $null $Emulator | Out-Null
+}
+
+function Get-GraphEmulatorRequest {
+    <# .SYNOPSIS The recorded Graph requests (method, rawPath, path, query, headers, status, ...). #>
+    [CmdletBinding()]
+    param([psobject] $Emulator)
+    # -NoEnumerate is not used: each recorded request goes down the pipeline.
+    Invoke-EmulatorControl GET '/_emulator/requests' $null $Emulator | ForEach-Object { $_ }
+}
+
+function Clear-GraphEmulatorRequest {
+    [CmdletBinding()]
+    param([psobject] $Emulator)
+    Invoke-EmulatorControl DELETE '/_emulator/requests' $null $Emulator | Out-Null
+}
+
+function Get-GraphEmulatorStat {
+    <# .SYNOPSIS Counters kept by the emulator (requests, injected faults, throttled, ...). #>
+    [CmdletBinding()]
+    param([psobject] $Emulator)
+    Invoke-EmulatorControl GET '/_emulator/stats' $null $Emulator
+}
+
+function Set-GraphEmulatorFault {
+    <#
+    .SYNOPSIS Patches the fault configuration; only the keys given change.
+    .EXAMPLE Set-GraphEmulatorFault @{ rate429 = 0.5; retryAfter429 = '1.5' }
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)] [hashtable] $Config, [psobject] $Emulator)
+    Invoke-EmulatorControl POST '/_emulator/config' $Config $Emulator
+}
+
+function Add-GraphEmulatorToken {
+    <#
+    .SYNOPSIS Registers an access token with its kind and roles (scopes for delegated tokens).
+    .EXAMPLE Add-GraphEmulatorToken -Token reader -Roles User.Read.All
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $Token,
+        [ValidateSet('App', 'Delegated')] [string] $Kind = 'App',
+        [Alias('Scopes')] [string[]] $Roles = @(),
+        [string] $UserId,
+        [Nullable[DateTimeOffset]] $ExpiresAt,
+        [psobject] $Emulator
+    )
+    $body = [ordered]@{ token = $Token; kind = $Kind.ToLowerInvariant(); roles = @($Roles) }
+    if ($UserId) { $body.userId = $UserId }
+    if ($ExpiresAt) { $body.expiresAt = $ExpiresAt.Value.ToUniversalTime().ToString('o') }
+    Invoke-EmulatorControl POST '/_emulator/tokens' $body $Emulator
+}
+
+function ConvertTo-GraphUserSegment {
+    <#
+    .SYNOPSIS The path segment that addresses a user: users/{id} or users('{$upn}').
+    .DESCRIPTION A UPN starting with '$' must be written users('$upn') (quotes doubled);
+    '#' (guest UPNs) and other reserved characters are percent-encoded.
+    #>
+    param([Parameter(Mandatory)] [string] $UserId)
+    # Keep what Graph accepts literally in a path segment; encode the rest as UTF-8.
+    $quoted = $UserId.StartsWith('$')
+    $builder = [System.Text.StringBuilder]::new()
+    foreach ($byte in [System.Text.Encoding]::UTF8.GetBytes($UserId)) {
+        $c = [char]$byte
+        if ($byte -lt 128 -and ([char]::IsLetterOrDigit($c) -or '-._~@$!*+,;=:'.Contains($c))) {
+            [void]$builder.Append($c)
+        }
+        elseif ($quoted -and $c -eq "'") { [void]$builder.Append("''") }
+        else { [void]$builder.Append('%{0:X2}' -f $byte) }
+    }
+    $encoded = $builder.ToString()
+    $quoted ? "users('$encoded')" : "users/$encoded"
+}
+
+function Get-GraphEmulatorUser {
+    <# .SYNOPSIS Reads a user over the Graph API itself, with its sign-in session timestamp. #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipeline)] [string] $UserId,
+        [string] $Select = 'id,userPrincipalName,signInSessionsValidFromDateTime',
+        [psobject] $Emulator
+    )
+    process {
+        $target = Resolve-Emulator $Emulator
+        $uri = "$($target.Url)/v1.0/$(ConvertTo-GraphUserSegment $UserId)?`$select=$Select"
+        Invoke-RestMethod -Uri $uri -Headers @{ Authorization = "Bearer $($target.Token)" }
+    }
+}
+
+Export-ModuleMember -Function Get-GraphEmulatorPath, Start-GraphEmulator, Stop-GraphEmulator,
+    Reset-GraphEmulator, Get-GraphEmulatorRequest, Clear-GraphEmulatorRequest, Get-GraphEmulatorStat,
+    Set-GraphEmulatorFault, Add-GraphEmulatorToken, ConvertTo-GraphUserSegment, Get-GraphEmulatorUser
