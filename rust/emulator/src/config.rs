@@ -1,0 +1,137 @@
+//! Run-time fault and throttling configuration (`/_emulator/config`). Everything is off by
+//! default so a plain emulator behaves like a healthy Graph.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FaultConfig {
+    /// Added to every Graph request (a `$batch` once) before it is answered.
+    pub latency_ms: u64,
+    /// Uniform extra latency in `0..=latencyJitterMs`.
+    pub latency_jitter_ms: u64,
+    pub rate429: f64,
+    /// Sent verbatim as Retry-After with injected 429s; null sends none.
+    #[serde(deserialize_with = "string_or_number")]
+    pub retry_after429: Option<String>,
+    pub rate503: f64,
+    #[serde(deserialize_with = "string_or_number")]
+    pub retry_after503: Option<String>,
+    pub rate504: f64,
+    /// Probability of closing the connection without any response.
+    pub rate_drop: f64,
+    /// Token-bucket refill per access token; null disables rate limiting.
+    pub rate_limit_per_second: Option<f64>,
+    /// Bucket size; null means one second's worth (= rateLimitPerSecond).
+    pub rate_limit_burst: Option<f64>,
+    pub seed: u64,
+}
+
+impl Default for FaultConfig {
+    fn default() -> Self {
+        Self {
+            latency_ms: 0,
+            latency_jitter_ms: 0,
+            rate429: 0.0,
+            // Microsoft's own throttling sample uses a fractional value: clients must cope.
+            retry_after429: Some("2.128".to_string()),
+            rate503: 0.0,
+            retry_after503: None,
+            rate504: 0.0,
+            rate_drop: 0.0,
+            rate_limit_per_second: None,
+            rate_limit_burst: None,
+            seed: 42,
+        }
+    }
+}
+
+/// Retry-After is a header string, but a test script may well send `5` rather than `"5"`.
+fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(other) => Err(serde::de::Error::custom(format!(
+            "expected a string, a number or null, got {other}"
+        ))),
+    }
+}
+
+impl FaultConfig {
+    /// Applies a partial JSON object on top of this configuration: only the fields present
+    /// change, and an explicit null clears an optional field.
+    pub fn merged(&self, patch: &Value) -> Result<FaultConfig, String> {
+        let Value::Object(patch) = patch else {
+            return Err("the configuration must be a JSON object".to_string());
+        };
+        let mut current = serde_json::to_value(self).map_err(|e| e.to_string())?;
+        if let Value::Object(fields) = &mut current {
+            for (k, v) in patch {
+                fields.insert(k.clone(), v.clone());
+            }
+        }
+        let merged: FaultConfig = serde_json::from_value(current).map_err(|e| e.to_string())?;
+        merged.validate()?;
+        Ok(merged)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        for (name, rate) in [
+            ("rate429", self.rate429),
+            ("rate503", self.rate503),
+            ("rate504", self.rate504),
+            ("rateDrop", self.rate_drop),
+        ] {
+            if !(0.0..=1.0).contains(&rate) {
+                return Err(format!("{name} must be between 0 and 1"));
+            }
+        }
+        if self.rate_limit_per_second.is_some_and(|r| !(r > 0.0 && r.is_finite())) {
+            return Err("rateLimitPerSecond must be a positive number or null".to_string());
+        }
+        if self.rate_limit_burst.is_some_and(|b| !(b >= 1.0 && b.is_finite())) {
+            return Err("rateLimitBurst must be at least 1 or null".to_string());
+        }
+        Ok(())
+    }
+
+    /// (rate, burst) when rate limiting is on.
+    pub fn rate_limit(&self) -> Option<(f64, f64)> {
+        self.rate_limit_per_second
+            .map(|rate| (rate, self.rate_limit_burst.unwrap_or(rate.max(1.0))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn partial_bodies_merge() {
+        let c = FaultConfig::default().merged(&json!({"rate429": 0.5, "retryAfter429": 5})).unwrap();
+        assert_eq!(c.rate429, 0.5);
+        assert_eq!(c.retry_after429.as_deref(), Some("5"));
+        assert_eq!(c.seed, 42);
+        let c = c.merged(&json!({"retryAfter429": null})).unwrap();
+        assert_eq!(c.retry_after429, None);
+        assert_eq!(c.rate429, 0.5);
+    }
+
+    #[test]
+    fn bad_values_are_rejected() {
+        let d = FaultConfig::default();
+        assert!(d.merged(&json!({"rate429": 1.5})).is_err());
+        assert!(d.merged(&json!({"rate249": 0.1})).is_err());
+        assert!(d.merged(&json!({"rateLimitPerSecond": 0})).is_err());
+        assert!(d.merged(&json!([1])).is_err());
+    }
+
+    #[test]
+    fn burst_defaults_to_rate() {
+        let c = FaultConfig::default().merged(&json!({"rateLimitPerSecond": 20.0})).unwrap();
+        assert_eq!(c.rate_limit(), Some((20.0, 20.0)));
+    }
+}

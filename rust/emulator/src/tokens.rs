@@ -1,0 +1,179 @@
+//! Access tokens the emulator accepts, and what each may do. Tokens are opaque strings looked
+//! up in a registry: the emulator tests clients, not JWT validation.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use parking_lot::RwLock;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::graph_error::GraphError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenKind {
+    /// Application permissions (client credentials): no signed-in user, `/me` is refused.
+    App,
+    /// Delegated permissions: bound to a user, `/me` is that user.
+    Delegated,
+}
+
+/// What `POST /_emulator/tokens` accepts. `scopes` is an alias of `roles` because delegated
+/// tokens carry scopes (`scp`) where app tokens carry roles.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TokenSpec {
+    pub token: String,
+    #[serde(default = "default_kind")]
+    pub kind: TokenKind,
+    pub user_id: Option<String>,
+    #[serde(default, alias = "scopes")]
+    pub roles: Vec<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+fn default_kind() -> TokenKind {
+    TokenKind::App
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenInfo {
+    pub token: String,
+    pub kind: TokenKind,
+    pub user_id: Option<Uuid>,
+    pub roles: Vec<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+const REVOKE_ROLES: &[&str] = &["User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"];
+const READ_ROLES: &[&str] = &[
+    "User.Read.All",
+    "User.ReadBasic.All",
+    "Directory.Read.All",
+    "User.ReadWrite.All",
+    "Directory.ReadWrite.All",
+];
+/// Delegated scopes that allow reading only the signed-in user (`GET /me`).
+const READ_SELF_SCOPES: &[&str] = &["User.Read", "User.ReadWrite"];
+
+impl TokenInfo {
+    fn has_any(&self, wanted: &[&str]) -> bool {
+        self.roles.iter().any(|r| wanted.iter().any(|w| w.eq_ignore_ascii_case(r)))
+    }
+
+    pub fn can_revoke(&self) -> bool {
+        self.has_any(REVOKE_ROLES)
+    }
+
+    pub fn can_read(&self) -> bool {
+        self.has_any(READ_ROLES)
+    }
+
+    pub fn can_read_self(&self) -> bool {
+        self.kind == TokenKind::Delegated && (self.can_read() || self.has_any(READ_SELF_SCOPES))
+    }
+}
+
+pub struct TokenRegistry {
+    default: Arc<TokenInfo>,
+    tokens: RwLock<HashMap<String, Arc<TokenInfo>>>,
+}
+
+impl TokenRegistry {
+    /// The default token is app-only and may read users and revoke sessions.
+    pub fn new(default_token: &str) -> Self {
+        let default = Arc::new(TokenInfo {
+            token: default_token.to_string(),
+            kind: TokenKind::App,
+            user_id: None,
+            roles: vec!["User.RevokeSessions.All".to_string(), "User.Read.All".to_string()],
+            expires_at: None,
+        });
+        let registry = Self { default, tokens: RwLock::new(HashMap::new()) };
+        registry.reset();
+        registry
+    }
+
+    pub fn register(&self, info: TokenInfo) {
+        self.tokens.write().insert(info.token.clone(), Arc::new(info));
+    }
+
+    /// Forgets registered tokens; the default one stays (and gets its original rights back).
+    pub fn reset(&self) {
+        let mut tokens = self.tokens.write();
+        tokens.clear();
+        tokens.insert(self.default.token.clone(), Arc::clone(&self.default));
+    }
+
+    /// Validates an `Authorization` header value with Graph's messages for each failure.
+    pub fn authenticate(&self, authorization: Option<&str>) -> Result<Arc<TokenInfo>, GraphError> {
+        let token = bearer(authorization).ok_or_else(|| GraphError::unauthorized("Access token is empty."))?;
+        let Some(info) = self.tokens.read().get(token).cloned() else {
+            return Err(GraphError::unauthorized(if token.contains('.') {
+                "Access token validation failure. Invalid audience."
+            } else {
+                "IDX14100: JWT is not well formed, there are no dots (.)."
+            }));
+        };
+        if info.expires_at.is_some_and(|exp| exp <= Utc::now()) {
+            return Err(GraphError::unauthorized("Lifetime validation failed, the token is expired."));
+        }
+        Ok(info)
+    }
+}
+
+/// The token of a `Bearer` header (scheme case-insensitive); None when absent or empty.
+pub fn bearer(authorization: Option<&str>) -> Option<&str> {
+    let value = authorization?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(r: Result<Arc<TokenInfo>, GraphError>) -> String {
+        r.err().map(|e| e.message).unwrap_or_default()
+    }
+
+    #[test]
+    fn failures_use_graph_messages() {
+        let reg = TokenRegistry::new("t");
+        assert_eq!(message(reg.authenticate(None)), "Access token is empty.");
+        assert_eq!(message(reg.authenticate(Some("Bearer "))), "Access token is empty.");
+        assert!(message(reg.authenticate(Some("Bearer nope"))).starts_with("IDX14100"));
+        assert_eq!(
+            message(reg.authenticate(Some("Bearer a.b.c"))),
+            "Access token validation failure. Invalid audience."
+        );
+        assert!(reg.authenticate(Some("bearer t")).is_ok());
+    }
+
+    #[test]
+    fn expired_tokens_are_refused() {
+        let reg = TokenRegistry::new("t");
+        reg.register(TokenInfo {
+            token: "old".into(),
+            kind: TokenKind::App,
+            user_id: None,
+            roles: vec![],
+            expires_at: Some(Utc::now() - chrono::Duration::seconds(1)),
+        });
+        assert_eq!(
+            message(reg.authenticate(Some("Bearer old"))),
+            "Lifetime validation failed, the token is expired."
+        );
+    }
+
+    #[test]
+    fn default_token_can_revoke_and_read() {
+        let reg = TokenRegistry::new("t");
+        let info = reg.authenticate(Some("Bearer t")).unwrap();
+        assert!(info.can_revoke() && info.can_read() && !info.can_read_self());
+    }
+}
