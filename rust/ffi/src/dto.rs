@@ -1,0 +1,161 @@
+//! JSON documents that cross the boundary: options in, outcomes and context out.
+//! JSON keeps the C ABI small and stable while the records grow; C# reads it with
+//! System.Text.Json (in the box, no extra assembly).
+
+use chrono::SecondsFormat;
+use entra_core::engine::DEFAULT_THROTTLE_LIMIT;
+use entra_core::outcome::{Failure, FailureKind};
+use entra_core::retry::policy::DEFAULT_MAX_RETRIES;
+use entra_core::{Outcome, Session};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct JobOptionsDto {
+    #[serde(default = "default_throttle_limit")]
+    pub throttle_limit: usize,
+    #[serde(default = "default_max_retry")]
+    pub max_retry: u32,
+    #[serde(default)]
+    pub use_batch: bool,
+    pub user_agent: String,
+}
+
+fn default_throttle_limit() -> usize {
+    DEFAULT_THROTTLE_LIMIT
+}
+
+fn default_max_retry() -> u32 {
+    DEFAULT_MAX_RETRIES
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutcomeDto<'a> {
+    tag: u64,
+    input: &'a str,
+    succeeded: bool,
+    attempts: u32,
+    duration_ms: f64,
+    completed_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    http_status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_request_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failure: Option<FailureDto<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FailureDto<'a> {
+    kind: &'static str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
+    retries_exhausted: bool,
+}
+
+impl<'a> OutcomeDto<'a> {
+    pub fn from_outcome(outcome: &'a Outcome) -> Self {
+        let base = Self {
+            tag: outcome.tag,
+            input: &outcome.input,
+            succeeded: outcome.result.is_ok(),
+            attempts: outcome.attempts,
+            duration_ms: outcome.duration.as_secs_f64() * 1000.0,
+            completed_at: outcome.completed_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            http_status: None,
+            request_id: None,
+            client_request_id: None,
+            failure: None,
+        };
+        match &outcome.result {
+            Ok(success) => Self {
+                http_status: Some(success.status),
+                request_id: success.request_id.as_deref(),
+                client_request_id: Some(&success.client_request_id),
+                ..base
+            },
+            Err(failure) => {
+                let graph = failure.graph_error();
+                Self {
+                    http_status: graph.map(|g| g.status),
+                    request_id: graph.and_then(|g| g.request_id.as_deref()),
+                    client_request_id: graph.and_then(|g| g.client_request_id.as_deref()),
+                    failure: Some(FailureDto {
+                        kind: kind_name(failure.kind()),
+                        message: failure.message(),
+                        code: graph.map(|g| g.code.as_str()),
+                        date: graph.and_then(|g| g.date.as_deref()),
+                        retries_exhausted: matches!(
+                            failure,
+                            Failure::Graph { retries_exhausted: true, .. } | Failure::Transport { retries_exhausted: true, .. }
+                        ),
+                    }),
+                    ..base
+                }
+            }
+        }
+    }
+}
+
+/// Stable names C# maps to error categories and FullyQualifiedErrorIds.
+fn kind_name(kind: FailureKind) -> &'static str {
+    match kind {
+        FailureKind::InvalidArgument => "InvalidArgument",
+        FailureKind::BadRequest => "BadRequest",
+        FailureKind::Authentication => "Authentication",
+        FailureKind::PermissionDenied => "PermissionDenied",
+        FailureKind::NotFound => "NotFound",
+        FailureKind::Throttled => "Throttled",
+        FailureKind::Unavailable => "Unavailable",
+        FailureKind::Cancelled => "Cancelled",
+        FailureKind::Other => "Other",
+    }
+}
+
+/// What Get-EntraContext shows. Never the token.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionDto<'a> {
+    graph_endpoint: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tenant_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<&'a str>,
+    scopes: Vec<&'a str>,
+    roles: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_on: Option<String>,
+    token_kind: &'static str,
+}
+
+impl<'a> SessionDto<'a> {
+    pub fn from_session(session: &'a Session) -> Self {
+        let claims = session.claims();
+        Self {
+            graph_endpoint: session.endpoint().as_str(),
+            tenant_id: claims.tenant_id.as_deref(),
+            client_id: claims.app_id.as_deref(),
+            account: claims.account.as_deref(),
+            scopes: claims.scopes.as_deref().map(|s| s.split(' ').filter(|x| !x.is_empty()).collect()).unwrap_or_default(),
+            roles: &claims.roles,
+            expires_on: claims
+                .expires_unix
+                .and_then(|exp| chrono::DateTime::from_timestamp(exp, 0))
+                .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            token_kind: match (claims.is_delegated(), claims.tenant_id.is_some()) {
+                (true, _) => "Delegated",
+                (false, true) => "AppOnly",
+                (false, false) => "Opaque",
+            },
+        }
+    }
+}

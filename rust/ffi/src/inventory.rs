@@ -1,0 +1,14 @@
+//! Everything exported, for the bindings generator and the API guard.
+
+use crate::{GraphSession, RevokeJobHandle};
+use interoptopus::inventory::RustInventory;
+use interoptopus::{builtins_string, guard, service};
+
+pub fn ffi_inventory() -> RustInventory {
+    RustInventory::new()
+        .register(builtins_string!())
+        .register(guard!(ffi_inventory))
+        .register(service!(GraphSession))
+        .register(service!(RevokeJobHandle))
+        .validate()
+}
