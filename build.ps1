@@ -141,6 +141,8 @@ function Invoke-CleanTask {
     }
 }
 
+# cargo, dotnet and the bindings generator take paths relative to the repository root.
+Push-Location -LiteralPath $RepoRoot
 try {
     switch ($Task) {
         'Build' { Invoke-BuildTask }
@@ -154,4 +156,7 @@ try {
 catch {
     Write-Verbose $_.ScriptStackTrace
     Stop-Build "$Task failed: $($_.Exception.Message)"
+}
+finally {
+    Pop-Location
 }

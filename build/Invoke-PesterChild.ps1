@@ -35,7 +35,7 @@ $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContai
     Result  = "$($result.Result)"
     Passed  = $result.PassedCount
     Failed  = $failed
-    Skipped = $result.SkippedCount + $result.NotRunCount
+    Skipped = $result.SkippedCount   # NotRun (filtered out) is not a skip
     Total   = $result.TotalCount
 } | ConvertTo-Json | Set-Content -LiteralPath $SummaryFile -Encoding utf8
 
