@@ -1,0 +1,79 @@
+using System;
+using System.Management.Automation;
+using Microsoft.Graph.Entra.Rs.Connection;
+using Microsoft.Graph.Entra.Rs.Errors;
+using Microsoft.Graph.Entra.Rs.Models;
+using Microsoft.Graph.Entra.Rs.Native;
+using Microsoft.Graph.Entra.Rs.Revocation;
+
+namespace Microsoft.Graph.Entra.Rs.Cmdlets;
+
+/// <summary>
+/// Revoke-EntraUserAllRefreshToken: invalidates every refresh token and browser session of
+/// each user (POST /users/{id}/revokeSignInSessions). Drop-in for Microsoft.Graph.Entra's cmdlet
+/// (-UserId, alias -ObjectId, pipeline by value and by property name), but streaming and
+/// concurrent: users are revoked while input still arrives, results come as they complete.
+/// </summary>
+[Cmdlet(VerbsSecurity.Revoke, "EntraUserAllRefreshToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(RevokeResult))]
+public sealed class RevokeEntraUserAllRefreshTokenCommand : PSCmdlet, IDisposable
+{
+    /// <summary>The user's object id (GUID) or userPrincipalName.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("ObjectId", "Id", "UserPrincipalName")]
+    [UserIdTransformation]
+    [ValidateNotNullOrEmpty]
+    public string UserId { get; set; } = null!;
+
+    /// <summary>Requests in flight at most (lowered automatically while Graph throttles).</summary>
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int ThrottleLimit { get; set; } = 32;
+
+    /// <summary>Retries per user after throttling or transient failures.</summary>
+    [Parameter]
+    [ValidateRange(0, 50)]
+    public int MaxRetry { get; set; } = 10;
+
+    /// <summary>Send up to 20 revocations per JSON $batch request.</summary>
+    [Parameter]
+    public SwitchParameter UseBatch { get; set; }
+
+    private RevokeJobPump? pump;
+
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            pump = EntraConnection.WithSession((session, _) => RevokeJobPump.Start(this, session, ThrottleLimit, MaxRetry, UseBatch));
+        }
+        catch (Exception e) when (ErrorRecordFactory.TryGetNativeLoadFailure(e, out Exception loadFailure))
+        {
+            ThrowTerminatingError(ErrorRecordFactory.NativeLibraryUnavailable(loadFailure));
+        }
+
+        if (pump is null)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.Create(
+                new InvalidOperationException("Not connected to Microsoft Graph. Run Connect-Entra first."),
+                "NotConnected",
+                ErrorCategory.AuthenticationError,
+                null,
+                "Run Connect-Entra, for example: Connect-Entra -AccessToken $token"));
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (ShouldProcess($"user '{UserId}'", "Revoke all refresh tokens and sign-in sessions"))
+        {
+            pump!.Submit(UserId);
+        }
+    }
+
+    protected override void EndProcessing() => pump?.Finish();
+
+    protected override void StopProcessing() => pump?.Cancel();
+
+    public void Dispose() => pump?.Dispose();
+}

@@ -1,0 +1,24 @@
+using System;
+
+namespace Microsoft.Graph.Entra.Rs.Models;
+
+/// <summary>
+/// One user whose refresh tokens and sessions Graph has revoked. <see cref="Value"/> is kept for
+/// scripts written against Microsoft.Graph.Entra, whose cmdlet passes Graph's Boolean through.
+/// </summary>
+public sealed class RevokeResult
+{
+    /// <summary>The identifier exactly as it was given (object id or userPrincipalName).</summary>
+    public string UserId { get; init; } = "";
+    /// <summary>Always true: a failed user is an error record, not a result.</summary>
+    public bool Value { get; init; } = true;
+    /// <summary>When Graph confirmed the revocation.</summary>
+    public DateTimeOffset RevokedAt { get; init; }
+    /// <summary>HTTP attempts it took (more than 1 after throttling or transient faults).</summary>
+    public int Attempts { get; init; }
+    public TimeSpan Duration { get; init; }
+    public int HttpStatus { get; init; }
+    /// <summary>Graph's request-id of the successful call, for audit and support.</summary>
+    public string? RequestId { get; init; }
+    public string? ClientRequestId { get; init; }
+}

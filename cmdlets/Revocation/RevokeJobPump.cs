@@ -1,0 +1,140 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Text.Json;
+using Microsoft.Graph.Entra.Rs.Models;
+using Microsoft.Graph.Entra.Rs.Native;
+
+namespace Microsoft.Graph.Entra.Rs.Revocation;
+
+/// <summary>
+/// Drives one native revocation job from the pipeline thread: inputs go in as they arrive,
+/// finished outcomes come out between inputs (streaming), and EndProcessing waits for the rest.
+/// Only this thread writes to the pipeline, as PowerShell requires; StopProcessing (another
+/// thread) only cancels.
+/// </summary>
+internal sealed class RevokeJobPump : IDisposable
+{
+    /// <summary>Outcomes taken per native call: amortises the boundary without holding results back.</summary>
+    private const uint DrainBatch = 256;
+    /// <summary>How long a full queue or EndProcessing waits for an outcome before checking again.</summary>
+    private const uint WaitMs = 100;
+
+    private readonly PSCmdlet cmdlet;
+    private readonly RevokeJobHandle job;
+    private readonly RevocationProgress progress;
+    private readonly object disposeGate = new();
+    private bool disposed;
+    private ulong nextTag;
+
+    private RevokeJobPump(PSCmdlet cmdlet, RevokeJobHandle job)
+    {
+        this.cmdlet = cmdlet;
+        this.job = job;
+        progress = new RevocationProgress(cmdlet);
+    }
+
+    public static RevokeJobPump Start(PSCmdlet cmdlet, GraphSession session, int throttleLimit, int maxRetry, bool useBatch)
+    {
+        string options = JsonSerializer.Serialize(new
+        {
+            throttleLimit,
+            maxRetry,
+            useBatch,
+            userAgent = UserAgent.For(cmdlet),
+        });
+        return new RevokeJobPump(cmdlet, RevokeJobHandle.Start(session, options.Utf8()));
+    }
+
+    /// <summary>Hands one identifier to the engine, writing finished outcomes meanwhile.</summary>
+    public void Submit(string userId)
+    {
+        while (true)
+        {
+            SubmitResult result = job.Submit(nextTag, userId.Utf8());
+            if (result.IsAccepted)
+            {
+                nextTag++;
+                break;
+            }
+
+            if (result.IsClosed)
+            {
+                throw new PipelineStoppedException();
+            }
+
+            // Full: the engine is at its bound; writing outcomes is what frees room.
+            Drain(WaitMs);
+        }
+
+        Drain(0);
+    }
+
+    /// <summary>No more input: waits for and writes every remaining outcome.</summary>
+    public void Finish()
+    {
+        job.CompleteInput();
+        while (job.IsFinished() == 0)
+        {
+            Drain(WaitMs);
+        }
+
+        progress.Complete();
+    }
+
+    /// <summary>Ctrl+C: called on PowerShell's stop thread.</summary>
+    public void Cancel()
+    {
+        lock (disposeGate)
+        {
+            if (!disposed)
+            {
+                job.Cancel();
+            }
+        }
+    }
+
+    private void Drain(uint waitMs)
+    {
+        List<OutcomeRecord> outcomes = OutcomeRecord.ParseMany(job.TakeOutcomes(DrainBatch, waitMs).IntoString());
+        foreach (OutcomeRecord outcome in outcomes)
+        {
+            if (outcome.Succeeded)
+            {
+                cmdlet.WriteObject(ToResult(outcome));
+            }
+            else
+            {
+                cmdlet.WriteError(RevocationErrors.ToErrorRecord(outcome, outcome.Input));
+            }
+        }
+
+        progress.Update(job.Progress());
+    }
+
+    private static RevokeResult ToResult(OutcomeRecord outcome) => new()
+    {
+        UserId = outcome.Input,
+        Value = true,
+        RevokedAt = outcome.CompletedAt,
+        Attempts = outcome.Attempts,
+        Duration = TimeSpan.FromMilliseconds(outcome.DurationMs),
+        HttpStatus = outcome.HttpStatus ?? 0,
+        RequestId = outcome.RequestId,
+        ClientRequestId = outcome.ClientRequestId,
+    };
+
+    public void Dispose()
+    {
+        lock (disposeGate)
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+            job.Dispose();
+        }
+    }
+}
