@@ -41,6 +41,11 @@ impl Emu {
         self.client.post(self.v1(path)).header("Authorization", self.bearer()).send().await.expect("request")
     }
 
+    /// POST returning only the status, for running many requests concurrently.
+    pub async fn post_owned(&self, path: String) -> u16 {
+        self.post(&path).await.status().as_u16()
+    }
+
     pub async fn get(&self, path: &str) -> Response {
         self.client.get(self.v1(path)).header("Authorization", self.bearer()).send().await.expect("request")
     }
