@@ -2,6 +2,7 @@
 //! 100,000-user run keeps only the most recent entries instead of growing without bound.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use parking_lot::Mutex;
 use serde::Serialize;
@@ -30,7 +31,9 @@ pub struct RecordedRequest {
 }
 
 pub struct Recorder {
-    entries: Mutex<VecDeque<RecordedRequest>>,
+    /// Arcs so a snapshot copies pointers under the lock and serialises outside it: a slow
+    /// `GET /_emulator/requests` must not stall Graph requests waiting to be recorded.
+    entries: Mutex<VecDeque<Arc<RecordedRequest>>>,
     capacity: usize,
 }
 
@@ -50,13 +53,13 @@ impl Recorder {
         if entries.len() >= self.capacity {
             entries.pop_front();
         }
-        entries.push_back(entry);
+        entries.push_back(Arc::new(entry));
     }
 
-    /// Serialised under the lock rather than cloned: up to 20,000 entries.
     pub fn to_json(&self) -> Value {
-        let entries = self.entries.lock();
-        serde_json::to_value(&*entries).unwrap_or(Value::Array(Vec::new()))
+        let snapshot: Vec<Arc<RecordedRequest>> = self.entries.lock().iter().cloned().collect();
+        let entries: Vec<&RecordedRequest> = snapshot.iter().map(Arc::as_ref).collect();
+        serde_json::to_value(&entries).unwrap_or(Value::Array(Vec::new()))
     }
 
     pub fn clear(&self) {
