@@ -3,7 +3,7 @@
 use crate::attempt::{AttemptError, AttemptSuccess, TransportKind};
 use crate::graph_error::{GraphError, ResponseIds};
 use crate::retry::parse_retry_after;
-use crate::token::AccessToken;
+use crate::auth::AccessToken;
 use reqwest::header::{HeaderMap, HeaderValue};
 use std::error::Error as _;
 use std::sync::Once;

@@ -5,6 +5,7 @@
 //! and the bulk engine (`engine`) that turns a stream of identifiers into a stream of outcomes.
 
 pub mod attempt;
+pub mod auth;
 pub mod endpoint;
 pub mod engine;
 pub mod graph_error;
@@ -14,8 +15,6 @@ pub mod outcome;
 pub mod request_url;
 pub mod retry;
 pub mod session;
-pub mod token;
-pub mod token_claims;
 
 pub use engine::{JobOptions, RevokeJob, SubmitStatus};
 pub use identifier::{IdentifierError, UserIdentifier};

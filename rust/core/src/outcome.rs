@@ -1,6 +1,7 @@
 //! What happened to one input: exactly one outcome per identifier handed to a job.
 
 use crate::attempt::{AttemptError, AttemptSuccess, TransportKind};
+use crate::auth::AuthError;
 use crate::graph_error::GraphError;
 use crate::identifier::IdentifierError;
 use chrono::{DateTime, Utc};
@@ -30,6 +31,8 @@ pub enum Failure {
     Transport { kind: TransportKind, message: String, retries_exhausted: bool },
     /// The job was cancelled (Ctrl+C) before this input got a final answer.
     Cancelled,
+    /// No token could be obtained for the request (the sign-in itself failed).
+    SignIn(AuthError),
 }
 
 /// The kinds of failure an admin (and PowerShell's error categories) distinguish.
@@ -58,6 +61,7 @@ impl Failure {
         match self {
             Self::InvalidIdentifier(_) => FailureKind::InvalidArgument,
             Self::Cancelled => FailureKind::Cancelled,
+            Self::SignIn(_) => FailureKind::Authentication,
             Self::Transport { .. } => FailureKind::Unavailable,
             Self::Graph { error, .. } => match error.status {
                 400 => FailureKind::BadRequest,
@@ -83,6 +87,7 @@ impl Failure {
         match self {
             Self::InvalidIdentifier(e) => format!("Not a valid user identifier: {e}. Use the user's object id (GUID) or userPrincipalName."),
             Self::Cancelled => "The operation was cancelled before Graph confirmed the revocation.".to_owned(),
+            Self::SignIn(e) => format!("No access token could be obtained: {e}"),
             Self::Transport { message, retries_exhausted, .. } => {
                 let retried = if *retries_exhausted { " after all retries" } else { "" };
                 format!("Graph could not be reached{retried}: {message}")

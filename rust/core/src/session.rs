@@ -3,9 +3,9 @@
 
 use crate::endpoint::{EndpointError, GraphEndpoint};
 use crate::http::{HttpSettings, build_client};
+use crate::auth::{AccessToken, StaticToken, TokenClaims, TokenSource};
 use crate::retry::ThrottleGate;
-use crate::token::AccessToken;
-use crate::token_claims::TokenClaims;
+use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
@@ -20,8 +20,7 @@ pub enum SessionError {
 #[derive(Debug)]
 pub struct Session {
     endpoint: GraphEndpoint,
-    token: AccessToken,
-    claims: TokenClaims,
+    tokens: Arc<dyn TokenSource>,
     client: reqwest::Client,
     gate: ThrottleGate,
 }
@@ -30,21 +29,25 @@ impl Session {
     pub fn with_access_token(graph_endpoint: &str, token: String, settings: &HttpSettings) -> Result<Self, SessionError> {
         let endpoint = GraphEndpoint::parse(graph_endpoint)?;
         let token = AccessToken::new(token).ok_or(SessionError::InvalidToken)?;
-        let claims = TokenClaims::read(token.expose());
+        Self::with_token_source(endpoint, Arc::new(StaticToken::new(token)), settings)
+    }
+
+    /// A session whose tokens come from `tokens` (a credential flow that can renew them).
+    pub fn with_token_source(endpoint: GraphEndpoint, tokens: Arc<dyn TokenSource>, settings: &HttpSettings) -> Result<Self, SessionError> {
         let client = build_client(settings).map_err(|e| SessionError::Client(e.to_string()))?;
-        Ok(Self { endpoint, token, claims, client, gate: ThrottleGate::new() })
+        Ok(Self { endpoint, tokens, client, gate: ThrottleGate::new() })
     }
 
     pub fn endpoint(&self) -> &GraphEndpoint {
         &self.endpoint
     }
 
-    pub fn token(&self) -> &AccessToken {
-        &self.token
+    pub fn tokens(&self) -> &Arc<dyn TokenSource> {
+        &self.tokens
     }
 
-    pub fn claims(&self) -> &TokenClaims {
-        &self.claims
+    pub fn claims(&self) -> TokenClaims {
+        self.tokens.claims()
     }
 
     pub fn client(&self) -> &reqwest::Client {

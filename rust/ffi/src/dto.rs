@@ -122,40 +122,43 @@ fn kind_name(kind: FailureKind) -> &'static str {
 /// What Get-EntraContext shows. Never the token.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SessionDto<'a> {
-    graph_endpoint: &'a str,
+pub struct SessionDto {
+    graph_endpoint: String,
+    auth_type: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    tenant_id: Option<&'a str>,
+    tenant_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    client_id: Option<&'a str>,
+    client_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    account: Option<&'a str>,
-    scopes: Vec<&'a str>,
-    roles: &'a [String],
+    account: Option<String>,
+    scopes: Vec<String>,
+    roles: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     expires_on: Option<String>,
     token_kind: &'static str,
 }
 
-impl<'a> SessionDto<'a> {
-    pub fn from_session(session: &'a Session) -> Self {
+impl SessionDto {
+    pub fn from_session(session: &Session) -> Self {
         let claims = session.claims();
+        let token_kind = match (claims.is_delegated(), claims.tenant_id.is_some()) {
+            (true, _) => "Delegated",
+            (false, true) => "AppOnly",
+            (false, false) => "Opaque",
+        };
         Self {
-            graph_endpoint: session.endpoint().as_str(),
-            tenant_id: claims.tenant_id.as_deref(),
-            client_id: claims.app_id.as_deref(),
-            account: claims.account.as_deref(),
-            scopes: claims.scopes.as_deref().map(|s| s.split(' ').filter(|x| !x.is_empty()).collect()).unwrap_or_default(),
-            roles: &claims.roles,
+            graph_endpoint: session.endpoint().as_str().to_owned(),
+            auth_type: session.tokens().kind(),
+            scopes: claims.scopes.as_deref().map(|s| s.split(' ').filter(|x| !x.is_empty()).map(str::to_owned).collect()).unwrap_or_default(),
             expires_on: claims
                 .expires_unix
                 .and_then(|exp| chrono::DateTime::from_timestamp(exp, 0))
                 .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
-            token_kind: match (claims.is_delegated(), claims.tenant_id.is_some()) {
-                (true, _) => "Delegated",
-                (false, true) => "AppOnly",
-                (false, false) => "Opaque",
-            },
+            tenant_id: claims.tenant_id,
+            client_id: claims.app_id,
+            account: claims.account,
+            roles: claims.roles,
+            token_kind,
         }
     }
 }

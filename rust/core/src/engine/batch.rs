@@ -6,6 +6,7 @@ use super::context::JobContext;
 use super::dispatch::Work;
 use super::single::give_up;
 use crate::attempt::{AttemptError, AttemptSuccess, TransportKind};
+use crate::auth::AccessToken;
 use crate::graph_error::{GraphError, ResponseIds};
 use crate::http::{RequestContext, post};
 use crate::outcome::Failure;
@@ -27,6 +28,7 @@ struct Item {
 pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit: LimitPermit) {
     let started = Instant::now();
     let mut pending: Vec<Item> = works.into_iter().map(|work| Item { work, attempts: 0, not_before: started }).collect();
+    let mut renewed = false;
     while !pending.is_empty() {
         let earliest = pending.iter().map(|i| i.not_before).min().unwrap_or(started);
         if !ctx.sleep(earliest.saturating_duration_since(Instant::now())).await || !ctx.wait_gate().await {
@@ -38,12 +40,26 @@ pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit:
         for item in &mut ready {
             item.attempts += 1;
         }
-        let Some(answers) = send(&ctx, &ready).await else {
+        let token = match ctx.token().await {
+            Ok(token) => token,
+            Err(failure) => {
+                for item in ready.into_iter().chain(pending.drain(..)) {
+                    ctx.deliver(item.work.outcome(item.attempts, started.elapsed(), Err(failure.clone()))).await;
+                }
+                break;
+            }
+        };
+        let Some(answers) = send(&ctx, &ready, &token).await else {
             pending.extend(ready);
             break;
         };
+        // An expired token is renewed once per batch; the rejected items go again at once.
+        let rejected = answers.iter().any(|a| matches!(a, Err(e) if e.status() == Some(401)));
+        let retry_rejected = rejected && !renewed && ctx.renew(&token).await;
+        renewed |= rejected;
         for (item, answer) in ready.into_iter().zip(answers) {
             match answer {
+                Err(error) if retry_rejected && error.status() == Some(401) => pending.push(Item { not_before: Instant::now(), ..item }),
                 Ok(success) => {
                     ctx.limit.on_success();
                     ctx.deliver(item.work.outcome(item.attempts, started.elapsed(), Ok(success))).await;
@@ -95,7 +111,7 @@ struct BatchResponseItem {
 
 /// Sends one `$batch` for `items` and returns one answer per item, in the items' order.
 /// `None` when the job was cancelled while the request was out.
-async fn send(ctx: &JobContext, items: &[Item]) -> Option<Vec<Result<AttemptSuccess, AttemptError>>> {
+async fn send(ctx: &JobContext, items: &[Item], token: &AccessToken) -> Option<Vec<Result<AttemptSuccess, AttemptError>>> {
     let body = BatchRequest {
         requests: items
             .iter()
@@ -105,7 +121,7 @@ async fn send(ctx: &JobContext, items: &[Item]) -> Option<Vec<Result<AttemptSucc
     };
     let body = serde_json::to_vec(&body).expect("batch request serialises");
     let attempt = items.iter().map(|i| i.attempts).max().unwrap_or(1);
-    let request = RequestContext { token: ctx.session.token(), user_agent: &ctx.user_agent, attempt };
+    let request = RequestContext { token, user_agent: &ctx.user_agent, attempt };
     let answer = tokio::select! {
         biased;
         _ = ctx.cancel.cancelled() => return None,

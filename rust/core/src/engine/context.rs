@@ -2,6 +2,8 @@
 
 use super::progress::Progress;
 use crate::attempt::AttemptError;
+use crate::auth::AccessToken;
+use crate::outcome::Failure;
 use crate::outcome::Outcome;
 use crate::retry::{AdaptiveLimit, Decision, RetryPolicy};
 use crate::session::Session;
@@ -75,5 +77,23 @@ impl JobContext {
             self.progress.retried();
         }
         decision
+    }
+
+    /// The token for the next attempt; a sign-in failure becomes this input's outcome.
+    pub async fn token(&self) -> Result<Arc<AccessToken>, Failure> {
+        tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => Err(Failure::Cancelled),
+            token = self.session.tokens().access_token() => token.map_err(Failure::SignIn),
+        }
+    }
+
+    /// Graph answered 401 with `rejected`: renew the token once. True when a new one is ready.
+    pub async fn renew(&self, rejected: &Arc<AccessToken>) -> bool {
+        tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => false,
+            renewed = self.session.tokens().refresh(rejected) => renewed.is_ok(),
+        }
     }
 }

@@ -14,12 +14,17 @@ pub(super) async fn revoke_one(ctx: Arc<JobContext>, work: Work, permit: LimitPe
     let started = Instant::now();
     let url = revoke_sign_in_sessions_url(ctx.session.endpoint(), &work.id);
     let mut attempt = 0;
+    let mut renewed = false;
     let result = loop {
         attempt += 1;
         if !ctx.wait_gate().await {
             break Err(Failure::Cancelled);
         }
-        let request = RequestContext { token: ctx.session.token(), user_agent: &ctx.user_agent, attempt };
+        let token = match ctx.token().await {
+            Ok(token) => token,
+            Err(failure) => break Err(failure),
+        };
+        let request = RequestContext { token: &token, user_agent: &ctx.user_agent, attempt };
         let answer = tokio::select! {
             biased;
             _ = ctx.cancel.cancelled() => break Err(Failure::Cancelled),
@@ -29,6 +34,13 @@ pub(super) async fn revoke_one(ctx: Arc<JobContext>, work: Work, permit: LimitPe
             Ok((success, _body)) => {
                 ctx.limit.on_success();
                 break Ok(success);
+            }
+            // An expired token is renewed once, then the same user is tried again at once.
+            Err(error) if error.status() == Some(401) && !renewed => {
+                renewed = true;
+                if !ctx.renew(&token).await {
+                    break Err(give_up(error, attempt, &ctx));
+                }
             }
             Err(error) => match ctx.after_failure(attempt, &error) {
                 Decision::GiveUp => break Err(give_up(error, attempt, &ctx)),

@@ -23,7 +23,7 @@ impl AccessToken {
         value
     }
 
-    pub(crate) fn expose(&self) -> &str {
+    pub fn expose(&self) -> &str {
         self.secret.expose_secret()
     }
 }
