@@ -54,12 +54,7 @@ public sealed class RevokeEntraUserAllRefreshTokenCommand : PSCmdlet, IDisposabl
 
         if (pump is null)
         {
-            ThrowTerminatingError(ErrorRecordFactory.Create(
-                new InvalidOperationException("Not connected to Microsoft Graph. Run Connect-Entra first."),
-                "NotConnected",
-                ErrorCategory.AuthenticationError,
-                null,
-                "Run Connect-Entra, for example: Connect-Entra -AccessToken $token"));
+            ThrowTerminatingError(NotConnectedError.Create());
         }
     }
 

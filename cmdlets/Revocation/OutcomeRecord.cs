@@ -32,5 +32,8 @@ internal sealed class FailureRecord
     public string Message { get; set; } = "";
     public string? Code { get; set; }
     public string? Date { get; set; }
+    public int? HttpStatus { get; set; }
+    public string? RequestId { get; set; }
+    public string? ClientRequestId { get; set; }
     public bool RetriesExhausted { get; set; }
 }

@@ -60,11 +60,26 @@ pub struct RequestContext<'a> {
 pub async fn post(client: &reqwest::Client, url: Url, body: Option<Vec<u8>>, ctx: &RequestContext<'_>) -> Result<(AttemptSuccess, bytes::Bytes), AttemptError> {
     let client_request_id = Uuid::new_v4().to_string();
     let headers = request_headers(ctx, &client_request_id, body.is_some());
-    let mut request = client.post(url).headers(headers);
-    request = match body {
+    let request = client.post(url).headers(headers);
+    let request = match body {
         Some(bytes) => request.body(bytes),
         None => request.header(reqwest::header::CONTENT_LENGTH, "0"),
     };
+    send(request, client_request_id).await
+}
+
+/// Sends `GET url`; `eventual` adds `ConsistencyLevel: eventual`, which Graph requires for
+/// `$search` and advanced queries.
+pub async fn get(client: &reqwest::Client, url: Url, eventual: bool, ctx: &RequestContext<'_>) -> Result<(AttemptSuccess, bytes::Bytes), AttemptError> {
+    let client_request_id = Uuid::new_v4().to_string();
+    let mut headers = request_headers(ctx, &client_request_id, false);
+    if eventual {
+        headers.insert("consistencylevel", HeaderValue::from_static("eventual"));
+    }
+    send(client.get(url).headers(headers), client_request_id).await
+}
+
+async fn send(request: reqwest::RequestBuilder, client_request_id: String) -> Result<(AttemptSuccess, bytes::Bytes), AttemptError> {
     let response = request.send().await.map_err(transport_error)?;
     let status = response.status().as_u16();
     let ids = response_ids(response.headers());

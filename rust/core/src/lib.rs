@@ -15,6 +15,7 @@ pub mod outcome;
 pub mod request_url;
 pub mod retry;
 pub mod session;
+pub mod users;
 
 pub use engine::{JobOptions, RevokeJob, SubmitStatus};
 pub use identifier::{IdentifierError, UserIdentifier};

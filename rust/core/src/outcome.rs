@@ -33,6 +33,8 @@ pub enum Failure {
     Cancelled,
     /// No token could be obtained for the request (the sign-in itself failed).
     SignIn(AuthError),
+    /// A query Graph would refuse, rejected before any request (Get-EntraUser).
+    InvalidQuery(String),
 }
 
 /// The kinds of failure an admin (and PowerShell's error categories) distinguish.
@@ -59,7 +61,7 @@ impl Failure {
 
     pub fn kind(&self) -> FailureKind {
         match self {
-            Self::InvalidIdentifier(_) => FailureKind::InvalidArgument,
+            Self::InvalidIdentifier(_) | Self::InvalidQuery(_) => FailureKind::InvalidArgument,
             Self::Cancelled => FailureKind::Cancelled,
             Self::SignIn(_) => FailureKind::Authentication,
             Self::Transport { .. } => FailureKind::Unavailable,
@@ -88,6 +90,7 @@ impl Failure {
             Self::InvalidIdentifier(e) => format!("Not a valid user identifier: {e}. Use the user's object id (GUID) or userPrincipalName."),
             Self::Cancelled => "The operation was cancelled before Graph confirmed the revocation.".to_owned(),
             Self::SignIn(e) => format!("No access token could be obtained: {e}"),
+            Self::InvalidQuery(e) => format!("The query is not valid: {e}."),
             Self::Transport { message, retries_exhausted, .. } => {
                 let retried = if *retries_exhausted { " after all retries" } else { "" };
                 format!("Graph could not be reached{retried}: {message}")

@@ -50,13 +50,19 @@ pub struct OutcomeDto<'a> {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct FailureDto<'a> {
+pub struct FailureDto<'a> {
     kind: &'static str,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     code: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     date: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    http_status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_request_id: Option<&'a str>,
     retries_exhausted: bool,
 }
 
@@ -87,21 +93,41 @@ impl<'a> OutcomeDto<'a> {
                     http_status: graph.map(|g| g.status),
                     request_id: graph.and_then(|g| g.request_id.as_deref()),
                     client_request_id: graph.and_then(|g| g.client_request_id.as_deref()),
-                    failure: Some(FailureDto {
-                        kind: kind_name(failure.kind()),
-                        message: failure.message(),
-                        code: graph.map(|g| g.code.as_str()),
-                        date: graph.and_then(|g| g.date.as_deref()),
-                        retries_exhausted: matches!(
-                            failure,
-                            Failure::Graph { retries_exhausted: true, .. } | Failure::Transport { retries_exhausted: true, .. }
-                        ),
-                    }),
+                    failure: Some(FailureDto::from_failure(failure)),
                     ..base
                 }
             }
         }
     }
+}
+
+impl<'a> FailureDto<'a> {
+    pub fn from_failure(failure: &'a Failure) -> Self {
+        let graph = failure.graph_error();
+        Self {
+            kind: kind_name(failure.kind()),
+            message: failure.message(),
+            code: graph.map(|g| g.code.as_str()),
+            date: graph.and_then(|g| g.date.as_deref()),
+            http_status: graph.map(|g| g.status),
+            request_id: graph.and_then(|g| g.request_id.as_deref()),
+            client_request_id: graph.and_then(|g| g.client_request_id.as_deref()),
+            retries_exhausted: matches!(
+                failure,
+                Failure::Graph { retries_exhausted: true, .. } | Failure::Transport { retries_exhausted: true, .. }
+            ),
+        }
+    }
+}
+
+/// One page of Get-EntraUser: users as Graph sent them, or the failure that ended the listing.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserPageDto<'a> {
+    pub users: &'a [serde_json::Map<String, serde_json::Value>],
+    pub done: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<FailureDto<'a>>,
 }
 
 /// Stable names C# maps to error categories and FullyQualifiedErrorIds.

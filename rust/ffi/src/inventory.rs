@@ -1,6 +1,6 @@
 //! Everything exported, for the bindings generator and the API guard.
 
-use crate::{GraphSession, RevokeJobHandle};
+use crate::{GraphSession, RevokeJobHandle, UserQueryHandle};
 use interoptopus::inventory::RustInventory;
 use interoptopus::{builtins_string, guard, service};
 
@@ -10,5 +10,6 @@ pub fn ffi_inventory() -> RustInventory {
         .register(guard!(ffi_inventory))
         .register(service!(GraphSession))
         .register(service!(RevokeJobHandle))
+        .register(service!(UserQueryHandle))
         .validate()
 }

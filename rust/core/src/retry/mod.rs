@@ -1,6 +1,7 @@
 //! When to try a request again, how long to wait, and how the waiting is shared.
 
 pub mod adaptive_limit;
+pub mod driver;
 pub mod policy;
 pub mod retry_after;
 pub mod throttle_gate;

@@ -1,0 +1,131 @@
+using System;
+using System.Management.Automation;
+using System.Text.Json;
+using Microsoft.Graph.Entra.Rs.Connection;
+using Microsoft.Graph.Entra.Rs.Errors;
+using Microsoft.Graph.Entra.Rs.Native;
+using Microsoft.Graph.Entra.Rs.Revocation;
+using Microsoft.Graph.Entra.Rs.Users;
+
+namespace Microsoft.Graph.Entra.Rs.Cmdlets;
+
+/// <summary>
+/// Get-EntraUser: one user by id or UPN, or a listing by -Filter / -SearchString, so that
+/// <c>Get-EntraUser … | Revoke-EntraUserAllRefreshToken</c> works with this module alone.
+/// With -All, each page is written to the pipeline as soon as it arrives.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "EntraUser", DefaultParameterSetName = QuerySet)]
+[OutputType(typeof(PSObject))]
+public sealed class GetEntraUserCommand : PSCmdlet
+{
+    private const string QuerySet = "GetQuery";
+    private const string ByIdSet = "GetById";
+    private const string SearchSet = "GetVague";
+
+    /// <summary>The user's object id (GUID) or userPrincipalName.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByIdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("ObjectId", "UPN", "Identity", "UserPrincipalName")]
+    [UserIdTransformation]
+    [ValidateNotNullOrEmpty]
+    public string UserId { get; set; } = null!;
+
+    /// <summary>An OData filter, e.g. "startswith(userPrincipalName,'adm')".</summary>
+    [Parameter(ParameterSetName = QuerySet)]
+    [ValidateNotNullOrEmpty]
+    public string? Filter { get; set; }
+
+    /// <summary>Users whose display name or userPrincipalName starts with this text.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = SearchSet)]
+    [ValidateNotNullOrEmpty]
+    public string SearchString { get; set; } = null!;
+
+    /// <summary>At most this many users (one page of 100 when neither -Top nor -All is given).</summary>
+    [Parameter(ParameterSetName = QuerySet)]
+    [Parameter(ParameterSetName = SearchSet)]
+    [Alias("Limit")]
+    [ValidateRange(1, int.MaxValue)]
+    public int? Top { get; set; }
+
+    /// <summary>Every matching user, following Graph's paging to the end.</summary>
+    [Parameter(ParameterSetName = QuerySet)]
+    [Parameter(ParameterSetName = SearchSet)]
+    public SwitchParameter All { get; set; }
+
+    /// <summary>Properties to read ($select), e.g. signInSessionsValidFromDateTime.</summary>
+    [Parameter]
+    [Alias("Select")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Property { get; set; }
+
+    private UserQueryHandle? current;
+    private readonly object currentGate = new();
+
+    protected override void ProcessRecord()
+    {
+        string target = ParameterSetName == ByIdSet ? UserId : Filter ?? SearchString ?? "users";
+        string query = JsonSerializer.Serialize(new
+        {
+            userId = ParameterSetName == ByIdSet ? UserId : null,
+            filter = Filter,
+            search = ParameterSetName == SearchSet ? SearchString : null,
+            top = Top,
+            all = All.IsPresent,
+            properties = Property ?? Array.Empty<string>(),
+            userAgent = UserAgent.For(this),
+        });
+        UserQueryHandle? handle;
+        try
+        {
+            handle = EntraConnection.WithSession((session, _) => UserQueryHandle.Start(session, query.Utf8()));
+        }
+        catch (Exception e) when (ErrorRecordFactory.TryGetNativeLoadFailure(e, out Exception loadFailure))
+        {
+            ThrowTerminatingError(ErrorRecordFactory.NativeLibraryUnavailable(loadFailure));
+            return;
+        }
+
+        if (handle is null)
+        {
+            ThrowTerminatingError(NotConnectedError.Create());
+            return;
+        }
+
+        lock (currentGate) { current = handle; }
+        try
+        {
+            WritePages(handle, target);
+        }
+        finally
+        {
+            lock (currentGate) { current = null; }
+            handle.Dispose();
+        }
+    }
+
+    private void WritePages(UserQueryHandle handle, string target)
+    {
+        while (true)
+        {
+            UserPage page = UserPage.Parse(handle.NextPage().IntoString());
+            foreach (var user in page.Users)
+            {
+                WriteObject(UserObjectFactory.Create(user));
+            }
+
+            if (page.Failure is { } failure)
+            {
+                WriteError(GraphErrorRecords.Create(failure, $"Getting user '{target}' failed", target));
+            }
+
+            if (page.Done)
+            {
+                return;
+            }
+        }
+    }
+
+    protected override void StopProcessing()
+    {
+        lock (currentGate) { current?.Cancel(); }
+    }
+}

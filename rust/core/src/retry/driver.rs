@@ -1,0 +1,115 @@
+//! One logical request driven to a final answer: wait for the throttle gate, take a token,
+//! send, renew the token once on 401, and retry what the policy says to retry, no earlier
+//! than Graph asked. Callers plug in how an attempt is sent and what happens around it.
+
+use super::Decision;
+use crate::attempt::{AttemptError, AttemptSuccess};
+use crate::auth::AccessToken;
+use crate::outcome::Failure;
+use crate::session::Session;
+use std::future::Future;
+use std::sync::Arc;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+/// What a caller adds around each attempt (concurrency adaptation, counters).
+pub trait AttemptHooks {
+    fn on_success(&self) {}
+    /// Decides what follows a failed attempt (usually via `RetryPolicy::decide`).
+    fn on_failure(&self, attempt: u32, error: &AttemptError) -> Decision;
+    /// Whether a final failure came from a retryable error whose retries ran out.
+    fn retries_exhausted(&self, attempt: u32, error: &AttemptError) -> bool;
+}
+
+/// The answer and the number of attempts it took.
+pub struct Driven {
+    pub attempts: u32,
+    pub result: Result<(AttemptSuccess, bytes::Bytes), Failure>,
+}
+
+pub async fn drive<F, Fut>(session: &Session, cancel: &CancellationToken, hooks: &impl AttemptHooks, mut send: F) -> Driven
+where
+    F: FnMut(Arc<AccessToken>, u32) -> Fut,
+    Fut: Future<Output = Result<(AttemptSuccess, bytes::Bytes), AttemptError>>,
+{
+    let mut attempt = 0;
+    let mut renewed = false;
+    let result = loop {
+        attempt += 1;
+        if !until_cancelled(cancel, session.gate().wait_open()).await {
+            break Err(Failure::Cancelled);
+        }
+        let token = match until_cancelled_value(cancel, session.tokens().access_token()).await {
+            None => break Err(Failure::Cancelled),
+            Some(Err(e)) => break Err(Failure::SignIn(e)),
+            Some(Ok(token)) => token,
+        };
+        let answer = match until_cancelled_value(cancel, send(token.clone(), attempt)).await {
+            None => break Err(Failure::Cancelled),
+            Some(answer) => answer,
+        };
+        match answer {
+            Ok(success) => {
+                hooks.on_success();
+                break Ok(success);
+            }
+            // An expired token is renewed once, then the same request goes again at once.
+            Err(error) if error.status() == Some(401) && !renewed => {
+                renewed = true;
+                if !matches!(until_cancelled_value(cancel, session.tokens().refresh(&token)).await, Some(Ok(_))) {
+                    break Err(Failure::from_attempt(error, false));
+                }
+            }
+            Err(error) => match hooks.on_failure(attempt, &error) {
+                Decision::GiveUp => {
+                    let exhausted = hooks.retries_exhausted(attempt, &error);
+                    break Err(Failure::from_attempt(error, exhausted));
+                }
+                Decision::RetryAfter(wait) => {
+                    if !until_cancelled(cancel, tokio::time::sleep(wait)).await {
+                        break Err(Failure::Cancelled);
+                    }
+                }
+            },
+        }
+    };
+    Driven { attempts: attempt, result }
+}
+
+/// The throttling response a session's gate should remember: a 429 (or a 503 that says how
+/// long to wait) pauses everyone sending with this identity.
+pub fn close_gate_if_throttled(session: &Session, error: &AttemptError) {
+    if let (Some(wait), Some(429 | 503)) = (error.retry_after(), error.status()) {
+        session.gate().close_for(Instant::now(), wait);
+    }
+}
+
+async fn until_cancelled(cancel: &CancellationToken, work: impl Future<Output = ()>) -> bool {
+    until_cancelled_value(cancel, work).await.is_some()
+}
+
+async fn until_cancelled_value<T>(cancel: &CancellationToken, work: impl Future<Output = T>) -> Option<T> {
+    tokio::select! {
+        biased;
+        _ = cancel.cancelled() => None,
+        value = work => Some(value),
+    }
+}
+
+/// Hooks for a single request outside a bulk job: the policy and the shared gate, nothing else.
+pub struct PolicyHooks<'a> {
+    pub session: &'a Session,
+    pub policy: super::RetryPolicy,
+}
+
+impl AttemptHooks for PolicyHooks<'_> {
+    fn on_failure(&self, attempt: u32, error: &AttemptError) -> Decision {
+        close_gate_if_throttled(self.session, error);
+        self.policy.decide(attempt, error, fastrand::f64())
+    }
+
+    fn retries_exhausted(&self, attempt: u32, error: &AttemptError) -> bool {
+        super::policy::is_retryable(error) && attempt > self.policy.max_retries
+    }
+}
+

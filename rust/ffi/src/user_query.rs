@@ -1,0 +1,84 @@
+//! `UserQueryHandle`: Get-EntraUser's listing, fetched one page per call from the pipeline
+//! thread so each page streams into the pipeline as it arrives.
+
+use crate::dto::{FailureDto, UserPageDto};
+use crate::error::NativeError;
+use crate::graph_session::GraphSession;
+use crate::panic_boundary::{guard_result, guard_value};
+use crate::runtime;
+use entra_core::outcome::Failure;
+use entra_core::retry::RetryPolicy;
+use entra_core::users::{QueryError, UserPager, UserQuery};
+use interoptopus::ffi;
+use parking_lot::Mutex;
+use serde::Deserialize;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct UserQueryDto {
+    user_id: Option<String>,
+    filter: Option<String>,
+    search: Option<String>,
+    top: Option<u32>,
+    #[serde(default)]
+    all: bool,
+    #[serde(default)]
+    properties: Vec<String>,
+    user_agent: String,
+}
+
+#[ffi(service)]
+pub struct UserQueryHandle {
+    pager: Mutex<Result<UserPager, Option<QueryError>>>,
+    cancel: CancellationToken,
+}
+
+#[ffi]
+impl UserQueryHandle {
+    /// Prepares a listing; `query_json`: {"userId","filter","search","top","all","properties","userAgent"}.
+    /// A query Graph would refuse (bad identifier, bad property name) is reported by the first page.
+    pub fn start(session: &GraphSession, query_json: ffi::String) -> ffi::Result<Self, NativeError> {
+        guard_result(|| {
+            let Ok(dto) = serde_json::from_str::<UserQueryDto>(query_json.as_str()) else {
+                return ffi::Result::Err(NativeError::InvalidOptions);
+            };
+            let query = UserQuery { user_id: dto.user_id, filter: dto.filter, search: dto.search, top: dto.top, all: dto.all, properties: dto.properties };
+            let pager = UserPager::new(session.inner.clone(), &query, dto.user_agent, RetryPolicy::default());
+            let cancel = pager.as_ref().map(UserPager::cancel_token).unwrap_or_default();
+            ffi::Result::Ok(Self { pager: Mutex::new(pager.map_err(Some)), cancel })
+        })
+    }
+
+    /// The next page as JSON {"users":[…],"done":bool,"failure":{…}}; blocks until it arrives.
+    pub fn next_page(&self) -> ffi::String {
+        let fallback = r#"{"users":[],"done":true,"failure":{"kind":"Other","message":"internal error in the native library","retriesExhausted":false}}"#;
+        guard_value(ffi::String::from_string(fallback.to_owned()), || {
+            let mut state = self.pager.lock();
+            let page = match &mut *state {
+                Ok(pager) => runtime::handle().block_on(pager.next_page()),
+                Err(error) => Err(error.take().map_or(Failure::Cancelled, query_failure)),
+            };
+            let json = match &page {
+                Ok(Some(users)) => serde_json::to_string(&UserPageDto { users, done: false, failure: None }),
+                Ok(None) => serde_json::to_string(&UserPageDto { users: &[], done: true, failure: None }),
+                Err(failure) => serde_json::to_string(&UserPageDto { users: &[], done: true, failure: Some(FailureDto::from_failure(failure)) }),
+            };
+            ffi::String::from_string(json.unwrap_or_else(|_| fallback.to_owned()))
+        })
+    }
+
+    /// Stops the page being fetched; callable from any thread (StopProcessing).
+    pub fn cancel(&self) {
+        guard_value((), || self.cancel.cancel());
+    }
+}
+
+/// A query rejected before any request reads like an invalid identifier: InvalidArgument.
+fn query_failure(error: QueryError) -> Failure {
+    match error {
+        QueryError::InvalidIdentifier(e) => Failure::InvalidIdentifier(e),
+        other => Failure::InvalidQuery(other.to_string()),
+    }
+}
+
