@@ -183,7 +183,8 @@ function Add-GraphEmulatorToken {
     )
     $body = [ordered]@{ token = $Token; kind = $Kind.ToLowerInvariant(); roles = @($Roles) }
     if ($UserId) { $body.userId = $UserId }
-    if ($ExpiresAt) { $body.expiresAt = $ExpiresAt.Value.ToUniversalTime().ToString('o') }
+    # PowerShell hands a [Nullable[DateTimeOffset]] parameter over unwrapped (no .Value).
+    if ($null -ne $ExpiresAt) { $body.expiresAt = ([DateTimeOffset]$ExpiresAt).ToUniversalTime().ToString('o') }
     Invoke-EmulatorControl POST '/_emulator/tokens' $body $Emulator
 }
 
@@ -224,6 +225,41 @@ function Get-GraphEmulatorUser {
     }
 }
 
+function Get-GraphEmulatorUserState {
+    <#
+    .SYNOPSIS The emulator's own view of a user (control API): ValidFrom timestamps and how many
+    times its sessions were revoked (revocations).
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipeline)] [string] $UserId,
+        [psobject] $Emulator
+    )
+    process {
+        Invoke-EmulatorControl GET "/_emulator/users/$([Uri]::EscapeDataString($UserId))" $null $Emulator
+    }
+}
+
+function Connect-GraphEmulator {
+    <#
+    .SYNOPSIS Registers the emulator as an environment (Add-EntraEnvironment) and connects to it
+    with Connect-Entra -AccessToken. Needs Microsoft.Graph.Entra.Rs imported.
+    .PARAMETER Name   The environment name to register (environments are process-wide).
+    .PARAMETER Token  The access token; default: the emulator's default token.
+    #>
+    [CmdletBinding()]
+    param(
+        [string] $Name = 'GraphEmulator',
+        [string] $Token,
+        [psobject] $Emulator
+    )
+    $target = Resolve-Emulator $Emulator
+    Add-EntraEnvironment -Name $Name -GraphEndpoint $target.Url -AzureADEndpoint $target.Url | Out-Null
+    $secure = ConvertTo-SecureString ($Token ? $Token : $target.Token) -AsPlainText -Force
+    Connect-Entra -Environment $Name -AccessToken $secure -NoWelcome
+}
+
 Export-ModuleMember -Function Get-GraphEmulatorPath, Start-GraphEmulator, Stop-GraphEmulator,
     Reset-GraphEmulator, Get-GraphEmulatorRequest, Clear-GraphEmulatorRequest, Get-GraphEmulatorStat,
-    Set-GraphEmulatorFault, Add-GraphEmulatorToken, ConvertTo-GraphUserSegment, Get-GraphEmulatorUser
+    Set-GraphEmulatorFault, Add-GraphEmulatorToken, ConvertTo-GraphUserSegment, Get-GraphEmulatorUser,
+    Get-GraphEmulatorUserState, Connect-GraphEmulator
