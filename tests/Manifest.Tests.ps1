@@ -31,6 +31,10 @@ Describe 'Module manifest' {
         # Only the cmdlets that exist so far; the manifest also lists those still being written.
         @{ Cmdlet = 'Add-EntraEnvironment' }
         @{ Cmdlet = 'Get-EntraEnvironment' }
+        @{ Cmdlet = 'Connect-Entra' }
+        @{ Cmdlet = 'Disconnect-Entra' }
+        @{ Cmdlet = 'Get-EntraContext' }
+        @{ Cmdlet = 'Revoke-EntraUserAllRefreshToken' }
     ) {
         Get-Command $Cmdlet -Module Microsoft.Graph.Entra.Rs -CommandType Cmdlet | Should -Not -BeNullOrEmpty
     }

@@ -1,12 +1,5 @@
 # Where the module looks for its Rust library, and how it fails when the file is missing.
 
-BeforeDiscovery {
-    . (Join-Path $PSScriptRoot 'Support/TestSetup.ps1')
-    # Connect-Entra is the first cmdlet that needs native code; until it is implemented the
-    # end-to-end check below is skipped (Manifest.Tests.ps1 checks what is exported).
-    $HasConnect = [bool](Get-Command Connect-Entra -Module Microsoft.Graph.Entra.Rs -CommandType Cmdlet -ErrorAction Ignore)
-}
-
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Support/TestSetup.ps1')
     $Resolver = 'Microsoft.Graph.Entra.Rs.Native.NativeLibraryResolver' -as [type]
@@ -32,7 +25,7 @@ Import-Module '$ManifestPath'
         $result.Output | Should -Contain $missing
     }
 
-    It 'fails the first native call with a message naming the missing path' -Skip:(-not $HasConnect) {
+    It 'fails the first native call with a message naming the missing path' {
         $missing = Join-Path ([System.IO.Path]::GetTempPath()) "entra-rs-missing-$PID/libnothing.so"
         # Loopback endpoints: nothing may leave the machine even if the library did load.
         $result = Invoke-ChildPwsh -Environment @{ ENTRA_RS_NATIVE_PATH = $missing } -Script @"
@@ -44,10 +37,12 @@ try {
     'no error'
 }
 catch {
+    'id: ' + `$_.FullyQualifiedErrorId
     'error: ' + `$_.ToString()
 }
 "@
         $result.Output | Should -Not -Contain 'no error'
+        $result.Output | Should -Contain 'id: NativeLibraryUnavailable,Microsoft.Graph.Entra.Rs.Cmdlets.ConnectEntraCommand'
         ($result.Output -join "`n") | Should -BeLike "*error: *$missing*"
     }
 }
