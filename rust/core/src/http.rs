@@ -18,11 +18,25 @@ pub struct HttpSettings {
     pub request_timeout: Duration,
     /// Explicit proxy (Connect-Entra -Proxy); otherwise HTTPS_PROXY/HTTP_PROXY/NO_PROXY apply.
     pub proxy: Option<Url>,
+    /// The proxy variables as the caller sees them. PowerShell's `$env:` changes are not
+    /// visible to the process's native environment on Unix, so the cmdlet passes them; `None`
+    /// reads the process environment.
+    pub proxy_environment: Option<ProxyEnvironment>,
+}
+
+/// HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY (curl's meaning: NO_PROXY lists hosts,
+/// domains and CIDR ranges that go direct).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProxyEnvironment {
+    pub https: Option<String>,
+    pub http: Option<String>,
+    pub all: Option<String>,
+    pub no_proxy: Option<String>,
 }
 
 impl Default for HttpSettings {
     fn default() -> Self {
-        Self { request_timeout: Duration::from_secs(100), proxy: None }
+        Self { request_timeout: Duration::from_secs(100), proxy: None, proxy_environment: None }
     }
 }
 
@@ -35,12 +49,22 @@ pub fn build_client(settings: &HttpSettings) -> Result<reqwest::Client, reqwest:
         .tcp_nodelay(true);
     if let Some(proxy) = &settings.proxy {
         builder = builder.proxy(reqwest::Proxy::all(proxy.as_str())?);
+    } else if let Some(environment) = &settings.proxy_environment {
+        builder = builder.no_proxy();
+        let bypass = environment.no_proxy.as_deref().and_then(reqwest::NoProxy::from_string);
+        let set = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        if let Some(url) = set(&environment.https).or_else(|| set(&environment.all)) {
+            builder = builder.proxy(reqwest::Proxy::https(url)?.no_proxy(bypass.clone()));
+        }
+        if let Some(url) = set(&environment.http).or_else(|| set(&environment.all)) {
+            builder = builder.proxy(reqwest::Proxy::http(url)?.no_proxy(bypass));
+        }
     }
     builder.build()
 }
 
 /// rustls needs a process-wide crypto provider before the first client is built.
-fn install_crypto_provider() {
+pub(crate) fn install_crypto_provider() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let _ = rustls::crypto::ring::default_provider().install_default();

@@ -1,12 +1,32 @@
 //! Where access tokens come from. The engine asks a `TokenSource` before every attempt and
 //! asks it to refresh once when Graph answers 401, so a bulk run survives a token expiring
 //! mid-run without losing or repeating a user, and without a retry storm.
+//!
+//! Flows, one file each: a token given by the admin (`static_token`), client credentials with a
+//! secret (`client_secret`) or a certificate-signed assertion (`client_assertion`), managed
+//! identity (`managed_identity`) and the device code flow (`device_code`). The app and device
+//! flows hand their `Credential` to `RenewingToken`, which caches the token in memory and renews
+//! it ahead of expiry and once on a 401. `token_endpoint` speaks to the identity platform and
+//! turns its refusals into `EntraError`s that keep the AADSTS code.
 
 pub mod access_token;
+pub mod authority;
+pub mod client_assertion;
+pub mod client_secret;
+pub mod clock;
+pub mod device_code;
+pub mod entra_error;
+pub mod managed_identity;
+pub mod renewing;
+pub mod sign_in;
 pub mod static_token;
 pub mod token_claims;
+pub mod token_endpoint;
 
 pub use access_token::AccessToken;
+pub use authority::{Authority, AuthorityError};
+pub use entra_error::{EntraError, EntraErrorKind};
+pub use renewing::{Credential, IssuedToken, RenewingToken};
 pub use static_token::StaticToken;
 pub use token_claims::TokenClaims;
 
@@ -21,6 +41,46 @@ pub enum AuthError {
     /// The identity platform refused or failed; the message carries its AADSTS code when any.
     #[error("{0}")]
     SignInFailed(String),
+    /// The identity platform (or managed identity endpoint) refused: its own answer, typed.
+    #[error("{0}")]
+    Refused(EntraError),
+    /// The identity platform or managed identity endpoint could not be reached, or kept failing.
+    #[error("{0}")]
+    Unavailable(String),
+    /// A credential given to us cannot be used (a key that is not RSA, a certificate that does
+    /// not match its key, a malformed endpoint or tenant).
+    #[error("{0}")]
+    InvalidCredential(String),
+    /// Graph rejected a token that had just been renewed because it rejected the previous one:
+    /// renewing again would not help (the app, tenant or clock is the problem).
+    #[error("Graph rejected the renewed access token too; renewing it again would not help. Check the app's permissions and the connected environment, then run Connect-Entra again")]
+    RejectedAfterRenewal,
+    /// The sign-in was cancelled (Ctrl+C) before it finished.
+    #[error("the sign-in was cancelled")]
+    Cancelled,
+}
+
+impl AuthError {
+    /// The identity platform's typed answer, when it refused.
+    pub fn entra(&self) -> Option<&EntraError> {
+        match self {
+            Self::Refused(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// A stable name for the kind of failure (what C# maps to error ids and categories).
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Self::CannotRefresh => "CannotRefresh",
+            Self::SignInFailed(_) => "SignInFailed",
+            Self::Refused(e) => e.kind.name(),
+            Self::Unavailable(_) => "Unavailable",
+            Self::InvalidCredential(_) => "InvalidCredential",
+            Self::RejectedAfterRenewal => "RejectedAfterRenewal",
+            Self::Cancelled => "Cancelled",
+        }
+    }
 }
 
 pub trait TokenSource: Send + Sync + std::fmt::Debug {
