@@ -156,7 +156,13 @@ fn item_answer(item: BatchResponseItem, envelope: &AttemptSuccess) -> Result<Att
         return Ok(AttemptSuccess { status: item.status, request_id, client_request_id: envelope.client_request_id.clone() });
     }
     let ids = ResponseIds { request_id, client_request_id: Some(envelope.client_request_id.clone()), date: header("date") };
-    let body = serde_json::to_vec(&item.body).unwrap_or_default();
+    // An item without a body (absent, so Null) must read as "no body", as it does unbatched;
+    // a text body is the text itself, not its JSON quoting.
+    let body = match &item.body {
+        Value::Null => Vec::new(),
+        Value::String(text) => text.as_bytes().to_vec(),
+        other => serde_json::to_vec(other).unwrap_or_default(),
+    };
     let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()));
     Err(AttemptError::Http { error: GraphError::from_response(item.status, &body, &ids), retry_after })
 }

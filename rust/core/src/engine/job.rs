@@ -81,9 +81,15 @@ impl RevokeJob {
         let id = match UserIdentifier::parse(&input) {
             Ok(id) => id,
             Err(e) => {
+                // Rejected outcomes wait for the consumer like any other: bounded, so a stream of
+                // invalid input cannot grow the job's memory while no outcome is taken.
+                let mut rejected = self.rejected.lock();
+                if rejected.len() >= sender.max_capacity() {
+                    return SubmitStatus::Full;
+                }
                 self.progress.submitted();
                 self.progress.finished(false);
-                self.rejected.lock().push_back(Outcome {
+                rejected.push_back(Outcome {
                     tag,
                     input,
                     attempts: 0,

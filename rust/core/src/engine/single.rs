@@ -52,8 +52,11 @@ pub(super) async fn revoke_one(ctx: Arc<JobContext>, work: Work, permit: LimitPe
             },
         }
     };
-    drop(permit);
     ctx.deliver(work.outcome(attempt, started.elapsed(), result)).await;
+    // The slot is freed only once the outcome is queued (as a batch does): while the consumer
+    // takes no outcomes, finished work waits here holding its slot, so the dispatcher stops
+    // pulling input instead of parking one finished task per user.
+    drop(permit);
 }
 
 pub(super) fn give_up(error: AttemptError, attempt: u32, ctx: &JobContext) -> Failure {

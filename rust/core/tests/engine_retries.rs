@@ -1,0 +1,113 @@
+//! Retries: 429 waits exactly as long as Retry-After says (fractional seconds included), 502/503/
+//! 504 without it back off exponentially, and a run that never stops throttling gives up after
+//! the configured retries as Throttled with retries exhausted.
+
+mod common;
+
+use common::*;
+use entra_core::FailureKind;
+use entra_core::JobOptions;
+use entra_core::outcome::Failure;
+use entra_core::retry::RetryPolicy;
+use std::time::Duration;
+
+fn gap(calls: &[Call], from: usize) -> Duration {
+    calls[from + 1].at.duration_since(calls[from].at)
+}
+
+#[test]
+fn a_429_with_fractional_retry_after_is_retried_no_earlier_than_told_then_succeeds() {
+    let harness = Harness::new(|_, nth| if nth == 1 { Reply::throttled("0.2") } else { Reply::ok() });
+    let job = harness.start(options(4, false));
+
+    let outcomes = run(&job, &[user(1)]);
+
+    let outcome = outcome_for(&outcomes, &user(1));
+    let success = outcome.result.as_ref().expect("success after the retry");
+    assert_eq!(success.status, 200);
+    assert_eq!(outcome.attempts, 2);
+    let calls = harness.graph.calls_for(&resource(&user(1)));
+    assert_eq!(calls.len(), 2);
+    assert_eq!(calls[0].status, 429);
+    let waited = gap(&calls, 0);
+    assert!(waited >= Duration::from_millis(200), "retried {waited:?} after the 429, Retry-After was 0.2 s");
+    assert!(waited < Duration::from_millis(1500), "Retry-After 0.2 s should not become a {waited:?} wait");
+    let progress = job.progress();
+    assert_eq!((progress.succeeded, progress.failed, progress.throttled, progress.retries), (1, 0, 1, 1), "{progress:?}");
+}
+
+#[test]
+fn gateway_errors_without_retry_after_are_retried_with_growing_backoff() {
+    // Backoff steps with base 100 ms and equal jitter: attempt 1 waits 50-100 ms, attempt 2 100-200 ms.
+    let harness = Harness::new(|res, nth| {
+        let status = if res.contains("bad-gateway") {
+            502
+        } else if res.contains("unavailable") {
+            503
+        } else {
+            504
+        };
+        if nth <= 2 { Reply::status(status).raw(b"upstream trouble") } else { Reply::ok() }
+    });
+    let retry = RetryPolicy { max_retries: 3, base_delay: Duration::from_millis(100), max_delay: Duration::from_secs(1) };
+    let inputs = ["bad-gateway@contoso.com", "unavailable@contoso.com", "gateway-timeout@contoso.com"].map(String::from);
+
+    let outcomes = harness.run(JobOptions { retry, ..options(4, false) }, &inputs);
+
+    for upn in &inputs {
+        let outcome = outcome_for(&outcomes, upn);
+        assert!(outcome.result.is_ok(), "{upn}: {outcome:?}");
+        assert_eq!(outcome.attempts, 3, "{upn}");
+        let calls = harness.graph.calls_for(&resource(upn));
+        assert_eq!(calls.len(), 3, "{upn}");
+        let (first, second) = (gap(&calls, 0), gap(&calls, 1));
+        assert!(first >= Duration::from_millis(50), "{upn}: first backoff {first:?} is below its 50 ms floor");
+        assert!(second >= Duration::from_millis(100), "{upn}: second backoff {second:?} is below its 100 ms floor");
+        assert!(first < Duration::from_millis(1000) && second < Duration::from_millis(1000), "{upn}: {first:?}, {second:?}");
+    }
+}
+
+#[test]
+fn a_503_with_retry_after_waits_as_told_instead_of_backing_off() {
+    let harness = Harness::new(|_, nth| if nth == 1 { Reply::status(503).header("Retry-After", "0.3") } else { Reply::no_content() });
+    let retry = RetryPolicy { max_retries: 3, base_delay: Duration::from_millis(10), max_delay: Duration::from_millis(20) };
+
+    let outcomes = harness.run(JobOptions { retry, ..options(2, false) }, &[user(3)]);
+
+    assert_eq!(outcome_for(&outcomes, &user(3)).attempts, 2);
+    let calls = harness.graph.calls_for(&resource(&user(3)));
+    assert!(gap(&calls, 0) >= Duration::from_millis(300), "waited {:?}, Retry-After was 0.3 s", gap(&calls, 0));
+}
+
+#[test]
+fn endless_throttling_gives_up_after_max_retries_as_throttled_with_retries_exhausted() {
+    let harness = Harness::new(|_, _| Reply::throttled("0.01"));
+    let job = harness.start(JobOptions { retry: fast_retry(2), ..options(4, false) });
+
+    let outcomes = run(&job, &[user(9)]);
+
+    let outcome = outcome_for(&outcomes, &user(9));
+    assert_eq!(outcome.attempts, 3, "max_retries 2 means three attempts");
+    assert_eq!(failure_kind(outcome), Some(FailureKind::Throttled));
+    let Err(Failure::Graph { error, retries_exhausted }) = &outcome.result else { panic!("{outcome:?}") };
+    assert!(retries_exhausted);
+    assert_eq!(error.status, 429);
+    assert_eq!(error.code, "TooManyRequests");
+    assert!(outcome.result.as_ref().unwrap_err().message().contains("after all retries"));
+    assert_eq!(harness.graph.requests().len(), 3, "no fourth request");
+    let progress = job.progress();
+    assert_eq!((progress.failed, progress.throttled, progress.retries), (1, 3, 2), "{progress:?}");
+}
+
+#[test]
+fn max_retries_zero_makes_a_single_attempt() {
+    let harness = Harness::new(|_, _| Reply::status(503));
+
+    let outcomes = harness.run(JobOptions { retry: fast_retry(0), ..options(1, false) }, &[user(2)]);
+
+    let outcome = outcome_for(&outcomes, &user(2));
+    assert_eq!(outcome.attempts, 1);
+    assert_eq!(failure_kind(outcome), Some(FailureKind::Unavailable));
+    assert!(matches!(outcome.result, Err(Failure::Graph { retries_exhausted: true, .. })), "{outcome:?}");
+    assert_eq!(harness.graph.requests().len(), 1);
+}
