@@ -4,14 +4,16 @@
     Builds, tests and demonstrates Microsoft.Graph.Entra.Rs.
 .DESCRIPTION
     Build   : cargo build (entra-ffi, graph-emulator), regenerate cmdlets/Native/Interop.g.cs,
-              dotnet build into bin/, copy the native library to runtimes/<rid>/native/.
+              dotnet build into bin/, copy the native library to runtimes/<rid>/native/,
+              convert docs/help/*.md into en-US/ (MAML help and about topic).
               Afterwards `Import-Module ./Microsoft.Graph.Entra.Rs.psd1` works from the repo root.
     Test    : cargo test --workspace, Build, then Pester 5 on tests/ in a child pwsh
               (NUnit results in out/pester-results.xml). Exits non-zero when any test fails.
     Demo    : Build, then demo/demo.ps1 against the local Graph emulator.
     Bench   : Build, then bench/run.ps1.
-    Package : not implemented yet.
-    Clean   : removes bin/, runtimes/, out/, cmdlets/bin, cmdlets/obj (-Deep: also cargo clean, .tools/).
+    Package : Build, then a gallery-ready module folder out/package/Microsoft.Graph.Entra.Rs/<version>/
+              (every runtimes/<rid>/native/ present) and out/package/Microsoft.Graph.Entra.Rs.<version>.nupkg.
+    Clean   : removes bin/, runtimes/, en-US/, out/, cmdlets/bin, cmdlets/obj (-Deep: also cargo clean, .tools/).
 .EXAMPLE
     pwsh ./build.ps1 -Task Test -PesterFilter '*Environment*'
 #>
@@ -46,6 +48,8 @@ $RepoRoot = $PSScriptRoot
 . (Join-Path $RepoRoot 'build/Dotnet.ps1')
 . (Join-Path $RepoRoot 'build/Install-Pester.ps1')
 . (Join-Path $RepoRoot 'build/Pester.ps1')
+. (Join-Path $RepoRoot 'build/Help.ps1')
+. (Join-Path $RepoRoot 'build/Package.ps1')
 
 function Invoke-BuildTask {
     Assert-Prerequisites -SkipCargo:$SkipCargo
@@ -55,6 +59,7 @@ function Invoke-BuildTask {
         Update-Bindings $RepoRoot $cargoArgs
     }
     Invoke-DotnetBuild $RepoRoot $Configuration
+    Invoke-HelpBuild $RepoRoot
     if (-not $SkipCargo) {
         Copy-NativeLibrary $RepoRoot $Configuration
     }
@@ -124,12 +129,14 @@ function Invoke-BenchTask {
 }
 
 function Invoke-PackageTask {
-    throw 'The Package task is not implemented yet.'
+    Invoke-BuildTask
+    Write-Step 'Package'
+    New-ModulePackage -RepoRoot $RepoRoot | Out-Null
 }
 
 function Invoke-CleanTask {
     Write-Step 'Clean'
-    foreach ($relative in 'bin', 'runtimes', 'out', 'cmdlets/bin', 'cmdlets/obj') {
+    foreach ($relative in 'bin', 'runtimes', 'en-US', 'out', 'cmdlets/bin', 'cmdlets/obj') {
         Remove-Item -LiteralPath (Join-Path $RepoRoot $relative) -Recurse -Force -ErrorAction Ignore
     }
     if ($Deep) {

@@ -1,0 +1,716 @@
+<#
+.SYNOPSIS
+    Turns the markdown help in docs/help/ into the help files PowerShell reads, without platyPS.
+.DESCRIPTION
+    <Verb>-<Noun>.md (one per cmdlet, in the sections of the reference page: Synopsis, Syntax,
+    Description, Examples, Parameters with yaml blocks, Inputs, Outputs, Notes, Related Links)
+    become one MAML file, <AssemblyName>-Help.xml: the name PowerShell looks for beside a binary
+    module's assembly (CmdletInfo.HelpFile), searched in the assembly's folder and its culture
+    subfolders.
+
+    about_*.md become about_*.help.txt (plain text, wrapped at 80 columns). PowerShell finds
+    about topics only in <module base>/<culture>/ (the folder of the manifest, not bin/), so
+    -AboutOutputPath is normally <module root>/en-US.
+
+    Dot-sourced without -SourcePath, the script only defines its functions (tests use
+    Read-CommandHelpMarkdown to check the markdown itself).
+
+    Markdown rules (what the parser understands):
+    - optional '---' front matter; '# <Cmdlet>'; '## <Section>' headings, case-insensitive;
+    - '### <Set> (Default)' headings with a code block under ## Syntax, one per parameter set
+      ('### (All)' for a cmdlet with a single set);
+    - '### Example N: <title>' under ## Examples: the first code block(s) are the code, what
+      follows is the remarks;
+    - '### -<Name>' under ## Parameters: description, then one or more ```yaml blocks (several
+      when the parameter differs between sets); '### CommonParameters' is not a parameter;
+    - '### <Type>' under ## Inputs / ## Outputs, followed by a description;
+    - paragraphs, '- ' / '1. ' lists, fenced code blocks and '|' tables in any text.
+.EXAMPLE
+    ./build/ConvertTo-MamlHelp.ps1 -SourcePath docs/help -MamlPath bin/Microsoft.Graph.Entra.Rs.dll-Help.xml -AboutOutputPath en-US
+#>
+[CmdletBinding()]
+param(
+    # Folder of the markdown help (docs/help).
+    [string] $SourcePath,
+
+    # The MAML file to write, e.g. bin/Microsoft.Graph.Entra.Rs.dll-Help.xml.
+    [string] $MamlPath,
+
+    # Folder for about_*.help.txt, e.g. <module root>/en-US.
+    [string] $AboutOutputPath
+)
+
+Set-StrictMode -Version Latest
+
+$script:MamlNs = 'http://schemas.microsoft.com/maml/2004/10'
+$script:CommandNs = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
+$script:DevNs = 'http://schemas.microsoft.com/maml/dev/2004/10'
+$script:MSHelpNs = 'http://msdn.microsoft.com/mshelp'
+
+# The keys every parameter yaml block must have (as in platyPS' schema 2.0.0).
+$script:YamlKeys = @(
+    'Type', 'Parameter Sets', 'Aliases', 'Required', 'Position', 'Default value',
+    'Accept pipeline input', 'Accept wildcard characters'
+)
+
+#region Markdown parsing
+
+function New-HelpFormatException {
+    param([string] $Path, [int] $Line, [string] $Message)
+    $where = if ($Line -gt 0) { "${Path}:$Line" } else { $Path }
+    [System.IO.InvalidDataException]::new("${where}: $Message")
+}
+
+function Split-MarkdownHeading {
+    <#
+    Splits lines (each @{ Text; Number }) at headings of the given level, ignoring '#' lines
+    inside fenced code blocks. Returns the lines before the first heading as a section with
+    Title $null, then one section per heading: @{ Title; Line; Body = <lines> }.
+    #>
+    param([object[]] $Lines, [int] $Level)
+    $prefix = ('#' * $Level) + ' '
+    $sections = [System.Collections.Generic.List[object]]::new()
+    $current = [pscustomobject]@{ Title = $null; Line = 0; Body = [System.Collections.Generic.List[object]]::new() }
+    $inFence = $false
+    foreach ($line in $Lines) {
+        if ($line.Text -match '^\s*(```|~~~)') { $inFence = -not $inFence }
+        if (-not $inFence -and $line.Text.StartsWith($prefix)) {
+            $sections.Add($current)
+            $current = [pscustomobject]@{ Title = $line.Text.Substring($prefix.Length).Trim(); Line = $line.Number; Body = [System.Collections.Generic.List[object]]::new() }
+            continue
+        }
+        $current.Body.Add($line)
+    }
+    $sections.Add($current)
+    $sections
+}
+
+function ConvertFrom-MarkdownBlock {
+    <#
+    Turns lines of markdown text into blocks: Paragraph (Text), ListItem (Text, Marker),
+    Code (Language, Lines), Table (Lines).
+    #>
+    param([object[]] $Lines)
+    $blocks = [System.Collections.Generic.List[object]]::new()
+    $paragraph = $null
+    $i = 0
+    $count = @($Lines).Count
+    while ($i -lt $count) {
+        $text = $Lines[$i].Text
+        if ($text -match '^\s*(```|~~~)\s*([\w-]*)\s*$') {
+            $fence = $Matches[1]
+            $language = $Matches[2]
+            $indent = $text.Length - $text.TrimStart().Length
+            $code = [System.Collections.Generic.List[string]]::new()
+            $i++
+            while ($i -lt $count -and $Lines[$i].Text.Trim() -ne $fence) {
+                $codeLine = $Lines[$i].Text
+                # Code blocks nested in a list item are indented: remove the fence's indent.
+                if ($indent -gt 0 -and $codeLine.Length -ge $indent -and $codeLine.Substring(0, $indent).Trim() -eq '') {
+                    $codeLine = $codeLine.Substring($indent)
+                }
+                $code.Add($codeLine.TrimEnd())
+                $i++
+            }
+            if ($i -ge $count) { throw "unterminated code block that starts at line $($Lines[$i - $code.Count - 1].Number)" }
+            $blocks.Add([pscustomobject]@{ Kind = 'Code'; Language = $language; Lines = @($code); Text = $null; Marker = $null })
+            $paragraph = $null
+            $i++
+            continue
+        }
+        if ($text.Trim() -eq '') {
+            $paragraph = $null
+            $i++
+            continue
+        }
+        if ($text -match '^\s*\|') {
+            $table = [System.Collections.Generic.List[string]]::new()
+            while ($i -lt $count -and $Lines[$i].Text -match '^\s*\|') {
+                $table.Add($Lines[$i].Text.Trim())
+                $i++
+            }
+            $blocks.Add([pscustomobject]@{ Kind = 'Table'; Language = $null; Lines = @($table); Text = $null; Marker = $null })
+            $paragraph = $null
+            continue
+        }
+        if ($text -match '^(\s*)([-*]|\d+\.)\s+(.*)$') {
+            $paragraph = [pscustomobject]@{ Kind = 'ListItem'; Language = $null; Lines = $null; Text = $Matches[3].Trim(); Marker = $Matches[2] }
+            $blocks.Add($paragraph)
+            $i++
+            continue
+        }
+        if ($null -ne $paragraph) {
+            # A continuation line of the paragraph or list item (markdown joins them).
+            $paragraph.Text = ($paragraph.Text.TrimEnd() + ' ' + $text.Trim())
+        }
+        else {
+            $paragraph = [pscustomobject]@{ Kind = 'Paragraph'; Language = $null; Lines = $null; Text = $text.Trim(); Marker = $null }
+            $blocks.Add($paragraph)
+        }
+        $i++
+    }
+    $blocks.ToArray()
+}
+
+function ConvertFrom-HelpYaml {
+    # One parameter yaml block ('Key: value' lines) into a hashtable, checked for the known keys.
+    param([string[]] $Lines, [string] $Path, [int] $Line, [string] $Parameter)
+    $values = [ordered]@{}
+    foreach ($text in $Lines) {
+        if ($text.Trim() -eq '') { continue }
+        if ($text -notmatch '^([^:]+):\s*(.*)$') {
+            throw (New-HelpFormatException $Path $Line "parameter -${Parameter}: yaml line '$text' is not 'Key: value'")
+        }
+        $key = $Matches[1].Trim()
+        if ($script:YamlKeys -notcontains $key) {
+            throw (New-HelpFormatException $Path $Line "parameter -${Parameter}: unknown yaml key '$key' (known: $($script:YamlKeys -join ', '))")
+        }
+        $values[$key] = $Matches[2].Trim()
+    }
+    foreach ($key in $script:YamlKeys) {
+        if (-not $values.Contains($key)) {
+            throw (New-HelpFormatException $Path $Line "parameter -${Parameter}: the yaml block has no '$key'")
+        }
+    }
+    foreach ($key in 'Required', 'Accept wildcard characters') {
+        if ($values[$key] -notin 'True', 'False') {
+            throw (New-HelpFormatException $Path $Line "parameter -${Parameter}: '$key' must be True or False, not '$($values[$key])'")
+        }
+    }
+    if ($values['Position'] -notmatch '^(Named|\d+)$') {
+        throw (New-HelpFormatException $Path $Line "parameter -${Parameter}: Position must be Named or a number, not '$($values['Position'])'")
+    }
+    if ($values['Accept pipeline input'] -notmatch '^(False|True \((ByValue|ByPropertyName|ByPropertyName, ByValue)\))$') {
+        throw (New-HelpFormatException $Path $Line "parameter -${Parameter}: 'Accept pipeline input' must be False, True (ByValue), True (ByPropertyName) or True (ByPropertyName, ByValue)")
+    }
+    $aliases = @($values['Aliases'] -split ',' | ForEach-Object Trim | Where-Object { $_ })
+    [pscustomobject]@{
+        Type           = $values['Type']
+        ParameterSets  = @($values['Parameter Sets'] -split ',' | ForEach-Object Trim | Where-Object { $_ })
+        Aliases        = $aliases
+        Required       = $values['Required'] -eq 'True'
+        Position       = $values['Position']
+        DefaultValue   = $values['Default value']
+        PipelineInput  = $values['Accept pipeline input']
+        Globbing       = $values['Accept wildcard characters'] -eq 'True'
+    }
+}
+
+function Read-CommandHelpMarkdown {
+    <# Parses one cmdlet's markdown help page into an object (throws on a malformed page). #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $Path)
+    $ErrorActionPreference = 'Stop'
+
+    $raw = [System.IO.File]::ReadAllLines($Path)
+    $lines = for ($n = 0; $n -lt $raw.Count; $n++) { [pscustomobject]@{ Text = $raw[$n].TrimEnd(); Number = $n + 1 } }
+    $lines = @($lines)
+
+    # Front matter
+    $frontMatter = [ordered]@{}
+    if ($lines.Count -gt 0 -and $lines[0].Text -eq '---') {
+        $end = 1
+        while ($end -lt $lines.Count -and $lines[$end].Text -ne '---') {
+            if ($lines[$end].Text -match '^([^:]+):\s*(.*)$') { $frontMatter[$Matches[1].Trim()] = $Matches[2].Trim() }
+            $end++
+        }
+        if ($end -ge $lines.Count) { throw (New-HelpFormatException $Path 1 'unterminated front matter') }
+        $lines = @($lines | Select-Object -Skip ($end + 1))
+    }
+
+    $top = Split-MarkdownHeading $lines 1
+    $titled = @($top | Where-Object Title)
+    if ($titled.Count -ne 1) { throw (New-HelpFormatException $Path 0 "expected exactly one '# <Cmdlet>' title, found $($titled.Count)") }
+    $name = $titled[0].Title
+    if ($name -notmatch '^(\w+)-(\w+)$') { throw (New-HelpFormatException $Path $titled[0].Line "'$name' is not a Verb-Noun cmdlet name") }
+    $verb, $noun = $Matches[1], $Matches[2]
+
+    $sections = @{}
+    foreach ($section in (Split-MarkdownHeading @($titled[0].Body) 2 | Where-Object Title)) {
+        $sections[$section.Title.ToLowerInvariant()] = $section
+    }
+    foreach ($required in 'synopsis', 'syntax', 'description', 'examples', 'parameters', 'inputs', 'outputs', 'notes', 'related links') {
+        if (-not $sections.ContainsKey($required)) { throw (New-HelpFormatException $Path 0 "no '## $required' section") }
+    }
+    $known = 'synopsis', 'syntax', 'description', 'examples', 'parameters', 'inputs', 'outputs', 'notes', 'related links'
+    foreach ($key in $sections.Keys) {
+        if ($known -notcontains $key) { throw (New-HelpFormatException $Path $sections[$key].Line "unknown section '## $($sections[$key].Title)'") }
+    }
+    function Get-Blocks([string] $Key) {
+        try { ConvertFrom-MarkdownBlock @($sections[$Key].Body) }
+        catch { throw (New-HelpFormatException $Path $sections[$Key].Line "## $($sections[$Key].Title): $($_.Exception.Message)") }
+    }
+
+    # Syntax: the parameter sets, default first as written.
+    $parameterSets = [System.Collections.Generic.List[object]]::new()
+    foreach ($set in (Split-MarkdownHeading @($sections['syntax'].Body) 3 | Where-Object Title)) {
+        $isDefault = $set.Title -match '\s*\(Default\)\s*$'
+        $setName = ($set.Title -replace '\s*\(Default\)\s*$', '').Trim()
+        $parameterSets.Add([pscustomobject]@{ Name = $setName; IsDefault = $isDefault; Syntax = @(ConvertFrom-MarkdownBlock @($set.Body) | Where-Object Kind -eq 'Code' | ForEach-Object Lines) })
+    }
+    if ($parameterSets.Count -eq 0) { throw (New-HelpFormatException $Path $sections['syntax'].Line "## Syntax has no '### <ParameterSet>' heading (use '### (All)' for a single set)") }
+
+    # Examples
+    $examples = foreach ($example in (Split-MarkdownHeading @($sections['examples'].Body) 3 | Where-Object Title)) {
+        $blocks = try { ConvertFrom-MarkdownBlock @($example.Body) } catch { throw (New-HelpFormatException $Path $example.Line $_.Exception.Message) }
+        $code = [System.Collections.Generic.List[string]]::new()
+        $index = 0
+        while ($index -lt $blocks.Count -and $blocks[$index].Kind -eq 'Code') {
+            if ($code.Count -gt 0) { $code.Add('') }
+            $code.AddRange([string[]]$blocks[$index].Lines)
+            $index++
+        }
+        [pscustomobject]@{
+            Title   = $example.Title
+            Code    = ($code -join "`n")
+            Remarks = @($blocks | Select-Object -Skip $index)
+        }
+    }
+
+    # Parameters
+    $parameters = foreach ($parameter in (Split-MarkdownHeading @($sections['parameters'].Body) 3 | Where-Object Title)) {
+        if ($parameter.Title -eq 'CommonParameters') { continue }
+        if ($parameter.Title -notmatch '^-(\w+)$') { throw (New-HelpFormatException $Path $parameter.Line "parameter heading '### $($parameter.Title)' is not '### -<Name>'") }
+        $parameterName = $Matches[1]
+        $blocks = try { ConvertFrom-MarkdownBlock @($parameter.Body) } catch { throw (New-HelpFormatException $Path $parameter.Line $_.Exception.Message) }
+        $yaml = @($blocks | Where-Object { $_.Kind -eq 'Code' -and $_.Language -eq 'yaml' })
+        if ($yaml.Count -eq 0) { throw (New-HelpFormatException $Path $parameter.Line "parameter -$parameterName has no yaml block") }
+        $metadata = @($yaml | ForEach-Object { ConvertFrom-HelpYaml $_.Lines $Path $parameter.Line $parameterName })
+        foreach ($entry in $metadata) {
+            foreach ($setName in $entry.ParameterSets) {
+                if ($setName -ne '(All)' -and $parameterSets.Name -notcontains $setName) {
+                    throw (New-HelpFormatException $Path $parameter.Line "parameter -$parameterName names set '$setName', which ## Syntax does not list")
+                }
+            }
+        }
+        [pscustomobject]@{
+            Name        = $parameterName
+            Description = @($blocks | Where-Object { -not ($_.Kind -eq 'Code' -and $_.Language -eq 'yaml') })
+            Metadata    = $metadata
+        }
+    }
+
+    function Get-TypeEntries([string] $Key) {
+        foreach ($entry in (Split-MarkdownHeading @($sections[$Key].Body) 3 | Where-Object Title)) {
+            [pscustomobject]@{ Type = $entry.Title; Description = @(ConvertFrom-MarkdownBlock @($entry.Body)) }
+        }
+    }
+
+    $links = foreach ($block in (Get-Blocks 'related links')) {
+        $text = if ($block.Kind -in 'Paragraph', 'ListItem') { $block.Text } else { '' }
+        foreach ($match in [regex]::Matches($text, '\[([^\]]+)\]\(([^)]*)\)')) {
+            [pscustomobject]@{ Text = $match.Groups[1].Value; Uri = $match.Groups[2].Value }
+        }
+    }
+
+    $synopsis = @(Get-Blocks 'synopsis' | Where-Object Kind -eq 'Paragraph' | ForEach-Object Text) -join ' '
+
+    [pscustomobject]@{
+        Path          = $Path
+        Name          = $name
+        Verb          = $verb
+        Noun          = $noun
+        FrontMatter   = $frontMatter
+        Synopsis      = $synopsis
+        ParameterSets = $parameterSets.ToArray()
+        Description   = @(Get-Blocks 'description')
+        Examples      = @($examples)
+        Parameters    = @($parameters)
+        Inputs        = @(Get-TypeEntries 'inputs')
+        Outputs       = @(Get-TypeEntries 'outputs')
+        Notes         = @(Get-Blocks 'notes')
+        Links         = @($links)
+    }
+}
+
+#endregion
+
+#region Text rendering
+
+function ConvertTo-PlainText {
+    # Inline markdown to the plain text Get-Help shows: links as 'text (url)' (relative links
+    # to other help pages as their text), no emphasis markers. Backticks stay: they mark code.
+    param([string] $Text)
+    $Text = [regex]::Replace($Text, '\[([^\]]+)\]\(([^)]*)\)', {
+            param($m)
+            $label, $target = $m.Groups[1].Value, $m.Groups[2].Value
+            if ($target -match '^[a-z]+://' -and $target -ne $label) { "$label ($target)" } else { $label }
+        })
+    $Text = [regex]::Replace($Text, '(\*\*|__)(.+?)\1', '$2')
+    $Text = $Text -replace '\\([\\`*_{}\[\]()#+\-.!|<>])', '$1'
+    $Text
+}
+
+function ConvertTo-Paragraph {
+    # Blocks into the paragraph strings of maml:para elements.
+    param([object[]] $Blocks)
+    foreach ($block in $Blocks) {
+        switch ($block.Kind) {
+            'Paragraph' { ConvertTo-PlainText $block.Text }
+            'ListItem' { "$($block.Marker -in '-', '*' ? '-' : $block.Marker) $(ConvertTo-PlainText $block.Text)" }
+            'Code' { ($block.Lines | ForEach-Object { "    $_" }) -join "`n" }
+            'Table' {
+                # Aligned columns when they fit Get-Help's indented text, else one line per row.
+                $aligned = @(ConvertTo-TextTable $block.Lines)
+                if (($aligned | Measure-Object -Property Length -Maximum).Maximum -le 72) { $aligned -join "`n" }
+                else { ConvertTo-TableRowText $block.Lines }
+            }
+        }
+    }
+}
+
+function ConvertTo-TableRowText {
+    # A table too wide to align, as one line per data row: '- first (middle, ...): last'.
+    param([string[]] $Lines)
+    $rows = @(foreach ($line in $Lines) { , @($line.Trim().Trim('|') -split '(?<!\\)\|' | ForEach-Object { ConvertTo-PlainText $_.Trim() }) })
+    foreach ($row in ($rows | Select-Object -Skip 2)) {
+        $cells = @($row)
+        switch ($cells.Count) {
+            1 { "- $($cells[0])" }
+            2 { "- $($cells[0]): $($cells[1])" }
+            default { "- $($cells[0]) ($(($cells[1..($cells.Count - 2)]) -join ', ')): $($cells[-1])" }
+        }
+    }
+}
+
+function ConvertTo-TextTable {
+    # A markdown table as aligned plain-text columns (the separator row becomes dashes).
+    param([string[]] $Lines)
+    $rows = foreach ($line in $Lines) {
+        $cells = $line.Trim().Trim('|') -split '(?<!\\)\|' | ForEach-Object { ConvertTo-PlainText $_.Trim() }
+        , @($cells)
+    }
+    $rows = @($rows)
+    $columns = ($rows | ForEach-Object { $_.Count } | Measure-Object -Maximum).Maximum
+    $widths = for ($c = 0; $c -lt $columns; $c++) {
+        ($rows | Where-Object { $_[$c] -notmatch '^:?-+:?$' } | ForEach-Object { if ($c -lt $_.Count) { $_[$c].Length } else { 0 } } | Measure-Object -Maximum).Maximum
+    }
+    foreach ($row in $rows) {
+        $isSeparator = @($row | Where-Object { $_ -notmatch '^:?-+:?$' }).Count -eq 0
+        $cells = for ($c = 0; $c -lt $columns; $c++) {
+            $cell = if ($c -lt $row.Count) { $row[$c] } else { '' }
+            if ($isSeparator) { '-' * $widths[$c] } else { $cell.PadRight($widths[$c]) }
+        }
+        ($cells -join '  ').TrimEnd()
+    }
+}
+
+function Format-WrappedText {
+    # Wraps text at $Width columns with the given first-line and continuation indents.
+    param([string] $Text, [int] $Indent, [int] $HangingIndent = $Indent, [int] $Width = 80)
+    $words = $Text -split '\s+' | Where-Object { $_ }
+    $line = ' ' * $Indent
+    $fresh = $true
+    foreach ($word in $words) {
+        if (-not $fresh -and $line.Length + 1 + $word.Length -gt $Width) {
+            $line
+            $line = (' ' * $HangingIndent) + $word
+            continue
+        }
+        $line += ($fresh ? '' : ' ') + $word
+        $fresh = $false
+    }
+    if (-not $fresh) { $line }
+}
+
+#endregion
+
+#region MAML
+
+function Add-XmlElement {
+    param(
+        [Parameter(Mandatory)] [System.Xml.XmlNode] $Parent,
+        [Parameter(Mandatory)] [string] $Name,
+        [string] $Text,
+        [System.Collections.IDictionary] $Attributes
+    )
+    $prefix, $local = $Name -split ':', 2
+    $ns = switch ($prefix) { 'maml' { $script:MamlNs } 'command' { $script:CommandNs } 'dev' { $script:DevNs } }
+    $document = $Parent -is [System.Xml.XmlDocument] ? $Parent : $Parent.OwnerDocument
+    $element = $document.CreateElement($prefix, $local, $ns)
+    if ($Attributes) { foreach ($key in $Attributes.Keys) { $element.SetAttribute($key, [string]$Attributes[$key]) } }
+    if ($PSBoundParameters.ContainsKey('Text')) { $element.InnerText = $Text }
+    [void]$Parent.AppendChild($element)
+    # XmlElement is enumerable (its children): hand the element itself over.
+    , $element
+}
+
+function Add-MamlDescription {
+    # <maml:description> with one <maml:para> per paragraph (an empty one when there is none).
+    param([System.Xml.XmlNode] $Parent, [string[]] $Paragraphs)
+    $description = Add-XmlElement $Parent 'maml:description'
+    $any = $false
+    foreach ($paragraph in $Paragraphs) {
+        if ([string]::IsNullOrWhiteSpace($paragraph)) { continue }
+        Add-XmlElement $description 'maml:para' -Text $paragraph | Out-Null
+        $any = $true
+    }
+    if (-not $any) { Add-XmlElement $description 'maml:para' -Text '' | Out-Null }
+}
+
+function Get-ParameterMetadataFor {
+    # The yaml block of a parameter that applies to a set ('(All)' applies to every set).
+    param([object] $Parameter, [string] $SetName)
+    $exact = @($Parameter.Metadata | Where-Object { $_.ParameterSets -contains $SetName })
+    if ($exact.Count -gt 0) { return $exact[0] }
+    @($Parameter.Metadata | Where-Object { $_.ParameterSets -contains '(All)' }) | Select-Object -First 1
+}
+
+function Get-MergedParameterMetadata {
+    # What the parameters section says about a parameter across all its sets: required only when
+    # required in every set, pipeline input as the union, the position when all sets agree.
+    param([object] $Parameter)
+    $all = @($Parameter.Metadata)
+    $byValue = @($all | Where-Object { $_.PipelineInput -match 'ByValue' }).Count -gt 0
+    $byName = @($all | Where-Object { $_.PipelineInput -match 'ByPropertyName' }).Count -gt 0
+    $pipeline = if ($byValue -and $byName) { 'True (ByPropertyName, ByValue)' } elseif ($byValue) { 'True (ByValue)' } elseif ($byName) { 'True (ByPropertyName)' } else { 'False' }
+    $positions = @($all.Position | Select-Object -Unique)
+    [pscustomobject]@{
+        Type          = $all[0].Type
+        Aliases       = @($all | ForEach-Object Aliases | Select-Object -Unique)
+        Required      = @($all | Where-Object { -not $_.Required }).Count -eq 0
+        Position      = $positions.Count -eq 1 ? $positions[0] : 'Named'
+        DefaultValue  = $all[0].DefaultValue
+        PipelineInput = $pipeline
+        Globbing      = @($all | Where-Object Globbing).Count -gt 0
+    }
+}
+
+function Add-MamlParameter {
+    param([System.Xml.XmlNode] $Parent, [object] $Parameter, [object] $Metadata, [switch] $InSyntax)
+    $isSwitch = $Metadata.Type -in 'SwitchParameter', 'Switch'
+    $element = Add-XmlElement $Parent 'command:parameter' -Attributes ([ordered]@{
+            required       = $Metadata.Required ? 'true' : 'false'
+            variableLength = 'true'
+            globbing       = $Metadata.Globbing ? 'true' : 'false'
+            pipelineInput  = $Metadata.PipelineInput
+            position       = $Metadata.Position -eq 'Named' ? 'named' : $Metadata.Position
+            aliases        = $Metadata.Aliases.Count -gt 0 ? ($Metadata.Aliases -join ', ') : 'none'
+        })
+    Add-XmlElement $element 'maml:name' -Text $Parameter.Name | Out-Null
+    Add-MamlDescription $element @(ConvertTo-Paragraph $Parameter.Description)
+    # Switches show as [-Name] in the syntax: no value there.
+    if (-not ($isSwitch -and $InSyntax)) {
+        Add-XmlElement $element 'command:parameterValue' -Text $Metadata.Type -Attributes ([ordered]@{ required = $isSwitch ? 'false' : 'true'; variableLength = 'false' }) | Out-Null
+    }
+    $type = Add-XmlElement $element 'dev:type'
+    Add-XmlElement $type 'maml:name' -Text $Metadata.Type | Out-Null
+    Add-XmlElement $type 'maml:uri' -Text '' | Out-Null
+    Add-XmlElement $element 'dev:defaultValue' -Text $Metadata.DefaultValue | Out-Null
+}
+
+function Add-MamlCommand {
+    param([System.Xml.XmlElement] $Root, [object] $Help)
+    $document = $Root.OwnerDocument
+    $command = $document.CreateElement('command', 'command', $script:CommandNs)
+    $command.SetAttribute('xmlns:maml', $script:MamlNs)
+    $command.SetAttribute('xmlns:command', $script:CommandNs)
+    $command.SetAttribute('xmlns:dev', $script:DevNs)
+    $command.SetAttribute('xmlns:MSHelp', $script:MSHelpNs)
+    [void]$Root.AppendChild($command)
+
+    $details = Add-XmlElement $command 'command:details'
+    Add-XmlElement $details 'command:name' -Text $Help.Name | Out-Null
+    Add-XmlElement $details 'command:verb' -Text $Help.Verb | Out-Null
+    Add-XmlElement $details 'command:noun' -Text $Help.Noun | Out-Null
+    Add-MamlDescription $details @(ConvertTo-PlainText $Help.Synopsis)
+
+    Add-MamlDescription $command @(ConvertTo-Paragraph $Help.Description)
+
+    # One syntax item per parameter set: positional parameters by position, then the others in
+    # the order of the page.
+    $syntax = Add-XmlElement $command 'command:syntax'
+    foreach ($set in $Help.ParameterSets) {
+        $item = Add-XmlElement $syntax 'command:syntaxItem'
+        Add-XmlElement $item 'maml:name' -Text $Help.Name | Out-Null
+        $members = foreach ($parameter in $Help.Parameters) {
+            $metadata = Get-ParameterMetadataFor $parameter $set.Name
+            if ($null -eq $metadata) { continue }
+            [pscustomobject]@{ Parameter = $parameter; Metadata = $metadata; Order = ($metadata.Position -eq 'Named' ? [int]::MaxValue : [int]$metadata.Position) }
+        }
+        foreach ($member in @($members | Sort-Object -Property Order -Stable)) {
+            Add-MamlParameter $item $member.Parameter $member.Metadata -InSyntax
+        }
+    }
+
+    $parameters = Add-XmlElement $command 'command:parameters'
+    foreach ($parameter in $Help.Parameters) {
+        Add-MamlParameter $parameters $parameter (Get-MergedParameterMetadata $parameter)
+    }
+
+    $inputs = Add-XmlElement $command 'command:inputTypes'
+    foreach ($entry in $Help.Inputs) {
+        $inputType = Add-XmlElement $inputs 'command:inputType'
+        $type = Add-XmlElement $inputType 'dev:type'
+        Add-XmlElement $type 'maml:name' -Text $entry.Type | Out-Null
+        Add-MamlDescription $inputType @(ConvertTo-Paragraph $entry.Description)
+    }
+
+    $outputs = Add-XmlElement $command 'command:returnValues'
+    foreach ($entry in $Help.Outputs) {
+        $returnValue = Add-XmlElement $outputs 'command:returnValue'
+        $type = Add-XmlElement $returnValue 'dev:type'
+        Add-XmlElement $type 'maml:name' -Text $entry.Type | Out-Null
+        Add-MamlDescription $returnValue @(ConvertTo-Paragraph $entry.Description)
+    }
+
+    $alertSet = Add-XmlElement $command 'maml:alertSet'
+    $alert = Add-XmlElement $alertSet 'maml:alert'
+    $notes = @(ConvertTo-Paragraph $Help.Notes)
+    if ($notes.Count -eq 0) { $notes = @('') }
+    foreach ($paragraph in $notes) { Add-XmlElement $alert 'maml:para' -Text $paragraph | Out-Null }
+
+    $examples = Add-XmlElement $command 'command:examples'
+    foreach ($example in $Help.Examples) {
+        $element = Add-XmlElement $examples 'command:example'
+        Add-XmlElement $element 'maml:title' -Text "---------- $($example.Title) ----------" | Out-Null
+        Add-XmlElement $element 'dev:code' -Text $example.Code | Out-Null
+        $remarks = Add-XmlElement $element 'dev:remarks'
+        $paragraphs = @(ConvertTo-Paragraph $example.Remarks)
+        # The empty last paragraph keeps a blank line before the next example's title.
+        foreach ($paragraph in @($paragraphs) + '') { Add-XmlElement $remarks 'maml:para' -Text $paragraph | Out-Null }
+    }
+
+    # Get-Help -Online opens the first link with a uri: the page's online version.
+    $links = Add-XmlElement $command 'maml:relatedLinks'
+    $online = $Help.FrontMatter['online version']
+    if ($online) {
+        $link = Add-XmlElement $links 'maml:navigationLink'
+        Add-XmlElement $link 'maml:linkText' -Text 'Online Version:' | Out-Null
+        Add-XmlElement $link 'maml:uri' -Text $online | Out-Null
+    }
+    foreach ($entry in $Help.Links) {
+        $link = Add-XmlElement $links 'maml:navigationLink'
+        Add-XmlElement $link 'maml:linkText' -Text $entry.Text | Out-Null
+        Add-XmlElement $link 'maml:uri' -Text ($entry.Uri -match '^[a-z]+://' ? $entry.Uri : '') | Out-Null
+    }
+}
+
+function ConvertTo-MamlDocument {
+    <# The MAML document (XmlDocument) for parsed help pages. #>
+    param([Parameter(Mandatory)] [object[]] $Help)
+    $document = [System.Xml.XmlDocument]::new()
+    [void]$document.AppendChild($document.CreateXmlDeclaration('1.0', 'utf-8', $null))
+    $root = $document.CreateElement('helpItems', 'http://msh')
+    $root.SetAttribute('schema', 'maml')
+    [void]$document.AppendChild($root)
+    foreach ($page in $Help) { Add-MamlCommand $root $page }
+    , $document
+}
+
+#endregion
+
+#region About topics
+
+function ConvertTo-AboutText {
+    <#
+    An about_*.md page as the .help.txt PowerShell shows: TOPIC, then '## ' headings in capitals
+    at column 0, '### ' headings indented 4, text wrapped at 80 columns and indented 4, code
+    indented 8.
+    #>
+    param([Parameter(Mandatory)] [string] $Path)
+    $ErrorActionPreference = 'Stop'
+    $raw = [System.IO.File]::ReadAllLines($Path)
+    $lines = @(for ($n = 0; $n -lt $raw.Count; $n++) { [pscustomobject]@{ Text = $raw[$n].TrimEnd(); Number = $n + 1 } })
+    $top = Split-MarkdownHeading $lines 1
+    $titled = @($top | Where-Object Title)
+    if ($titled.Count -ne 1 -or $titled[0].Title -notmatch '^about_') {
+        throw (New-HelpFormatException $Path 0 "expected one '# about_<Name>' title")
+    }
+    $topic = $titled[0].Title
+    $sections = @(Split-MarkdownHeading @($titled[0].Body) 2 | Where-Object Title)
+    if (@($sections | Where-Object Title -eq 'Short description').Count -ne 1) {
+        throw (New-HelpFormatException $Path 0 "no '## Short description' section")
+    }
+
+    $out = [System.Collections.Generic.List[string]]::new()
+    $out.Add('TOPIC')
+    $out.Add("    $topic")
+    function Add-Blocks([object[]] $Blocks, [int] $Indent) {
+        foreach ($block in $Blocks) {
+            # A heading's text starts on the next line; blocks are separated by a blank line.
+            if ($out.Count - 1 -ne $script:LastHeading) { $out.Add('') }
+            switch ($block.Kind) {
+                'Paragraph' { foreach ($l in (Format-WrappedText (ConvertTo-PlainText $block.Text) $Indent)) { $out.Add($l) } }
+                'ListItem' {
+                    $marker = $block.Marker -in '-', '*' ? '-' : $block.Marker
+                    foreach ($l in (Format-WrappedText "$marker $(ConvertTo-PlainText $block.Text)" $Indent ($Indent + $marker.Length + 1))) { $out.Add($l) }
+                }
+                'Code' { foreach ($l in $block.Lines) { $out.Add(((' ' * ($Indent + 4)) + $l).TrimEnd()) } }
+                'Table' {
+                    $aligned = @(ConvertTo-TextTable $block.Lines)
+                    if (($aligned | Measure-Object -Property Length -Maximum).Maximum -le 80 - $Indent) {
+                        foreach ($l in $aligned) { $out.Add(((' ' * $Indent) + $l).TrimEnd()) }
+                    }
+                    else {
+                        foreach ($row in (ConvertTo-TableRowText $block.Lines)) {
+                            foreach ($l in (Format-WrappedText $row $Indent ($Indent + 2))) { $out.Add($l) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    $script:LastHeading = -1
+    foreach ($section in $sections) {
+        $out.Add('')
+        $out.Add($section.Title.ToUpperInvariant())
+        $script:LastHeading = $out.Count - 1
+        $subsections = @(Split-MarkdownHeading @($section.Body) 3)
+        Add-Blocks @(ConvertFrom-MarkdownBlock @($subsections[0].Body)) 4
+        foreach ($subsection in ($subsections | Where-Object Title)) {
+            $out.Add('')
+            $out.Add('  ' + (ConvertTo-PlainText $subsection.Title).ToUpperInvariant())
+            $script:LastHeading = $out.Count - 1
+            Add-Blocks @(ConvertFrom-MarkdownBlock @($subsection.Body)) 4
+        }
+    }
+    # Lists read better without a blank line between their items.
+    $text = ($out -join "`n") -replace '(?m)(^ *(?:-|\d+\.) .*(?:\n {6,}\S.*)*)\n\n(?= *(?:-|\d+\.) )', "`$1`n"
+    $text + "`n"
+}
+
+#endregion
+
+function Invoke-HelpConversion {
+    <# Converts every page in $SourcePath; returns the files written. #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $SourcePath,
+        [Parameter(Mandatory)] [string] $MamlPath,
+        [Parameter(Mandatory)] [string] $AboutOutputPath
+    )
+    $ErrorActionPreference = 'Stop'
+    $commandPages = @(Get-ChildItem -LiteralPath $SourcePath -Filter '*-*.md' -File | Sort-Object Name)
+    if ($commandPages.Count -eq 0) { throw "No cmdlet help pages (<Verb>-<Noun>.md) in '$SourcePath'." }
+    $help = foreach ($page in $commandPages) {
+        $parsed = Read-CommandHelpMarkdown -Path $page.FullName
+        if ($parsed.Name -ne $page.BaseName) {
+            throw (New-HelpFormatException $page.FullName 0 "the title '# $($parsed.Name)' does not match the file name")
+        }
+        $parsed
+    }
+
+    $mamlDir = Split-Path -Parent ([System.IO.Path]::GetFullPath($MamlPath))
+    New-Item -ItemType Directory -Force -Path $mamlDir | Out-Null
+    $settings = [System.Xml.XmlWriterSettings]::new()
+    $settings.Indent = $true
+    $settings.IndentChars = '  '
+    $settings.Encoding = [System.Text.UTF8Encoding]::new($false)
+    $settings.NewLineChars = "`n"
+    $writer = [System.Xml.XmlWriter]::Create([System.IO.Path]::GetFullPath($MamlPath), $settings)
+    try { (ConvertTo-MamlDocument -Help @($help)).Save($writer) } finally { $writer.Dispose() }
+    Get-Item -LiteralPath $MamlPath
+
+    New-Item -ItemType Directory -Force -Path $AboutOutputPath | Out-Null
+    foreach ($page in (Get-ChildItem -LiteralPath $SourcePath -Filter 'about_*.md' -File)) {
+        $target = Join-Path $AboutOutputPath "$($page.BaseName).help.txt"
+        [System.IO.File]::WriteAllText($target, (ConvertTo-AboutText -Path $page.FullName), [System.Text.UTF8Encoding]::new($false))
+        Get-Item -LiteralPath $target
+    }
+}
+
+if ($SourcePath) {
+    if (-not $MamlPath -or -not $AboutOutputPath) { throw '-MamlPath and -AboutOutputPath are required with -SourcePath.' }
+    Invoke-HelpConversion -SourcePath $SourcePath -MamlPath $MamlPath -AboutOutputPath $AboutOutputPath
+}
