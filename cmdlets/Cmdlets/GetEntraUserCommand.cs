@@ -54,6 +54,7 @@ public sealed class GetEntraUserCommand : PSCmdlet
     /// <summary>Properties to read ($select), e.g. signInSessionsValidFromDateTime.</summary>
     [Parameter]
     [Alias("Select")]
+    [ArgumentCompleter(typeof(UserPropertyCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Property { get; set; }
 
