@@ -19,8 +19,8 @@
     - optional '---' front matter; '# <Cmdlet>'; '## <Section>' headings, case-insensitive;
     - '### <Set> (Default)' headings with a code block under ## Syntax, one per parameter set
       ('### (All)' for a cmdlet with a single set);
-    - '### Example N: <title>' under ## Examples: the first code block(s) are the code, what
-      follows is the remarks;
+    - '### Example N: <title>' under ## Examples: the first ```powershell block(s) are the code,
+      what follows (an ```output block, text) is the remarks;
     - '### -<Name>' under ## Parameters: description, then one or more ```yaml blocks (several
       when the parameter differs between sets); '### CommonParameters' is not a parameter;
     - '### <Type>' under ## Inputs / ## Outputs, followed by a description;
@@ -255,7 +255,8 @@ function Read-CommandHelpMarkdown {
         $blocks = try { ConvertFrom-MarkdownBlock @($example.Body) } catch { throw (New-HelpFormatException $Path $example.Line $_.Exception.Message) }
         $code = [System.Collections.Generic.List[string]]::new()
         $index = 0
-        while ($index -lt $blocks.Count -and $blocks[$index].Kind -eq 'Code') {
+        # The leading PowerShell blocks are the code; an ```output block belongs to the remarks.
+        while ($index -lt $blocks.Count -and $blocks[$index].Kind -eq 'Code' -and $blocks[$index].Language -in '', 'powershell', 'pwsh', 'ps', 'ps1') {
             if ($code.Count -gt 0) { $code.Add('') }
             $code.AddRange([string[]]$blocks[$index].Lines)
             $index++
