@@ -15,7 +15,7 @@ use tokio::sync::watch;
 
 use crate::body::EmuBody;
 use crate::graph::{self, Dropped};
-use crate::{control, state::AppState};
+use crate::{control, identity, state::AppState};
 
 /// How long open connections get to finish their responses at shutdown.
 const DRAIN: Duration = Duration::from_secs(2);
@@ -23,6 +23,8 @@ const DRAIN: Duration = Duration::from_secs(2);
 async fn route(state: Arc<AppState>, req: Request<Incoming>) -> Result<Response<EmuBody>, Dropped> {
     if control::is_control(req.uri().path()) {
         Ok(control::handle(state, req).await)
+    } else if identity::is_identity(req.uri().path()) {
+        Ok(identity::handle(state, req).await)
     } else {
         graph::handle(state, req).await
     }

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use crate::config::FaultConfig;
 use crate::early_retry::EarlyRetryTracker;
 use crate::faults::FaultEngine;
+use crate::identity::IdentityState;
 use crate::rate_limit::RateLimiter;
 use crate::recorder::Recorder;
 use crate::stats::Stats;
@@ -15,6 +16,8 @@ use crate::users::UserStore;
 pub struct AppState {
     pub users: UserStore,
     pub tokens: TokenRegistry,
+    /// App registrations, device codes, refresh tokens and the sign-in log.
+    pub identity: IdentityState,
     pub faults: FaultEngine,
     pub limiter: RateLimiter,
     pub early: EarlyRetryTracker,
@@ -30,6 +33,7 @@ impl AppState {
         Self {
             users,
             tokens: TokenRegistry::new(default_token),
+            identity: IdentityState::default(),
             faults: FaultEngine::default(),
             limiter: RateLimiter::default(),
             early: EarlyRetryTracker::default(),
@@ -54,6 +58,7 @@ impl AppState {
         self.recorder.clear();
         self.users.reset_state();
         self.tokens.reset();
+        self.identity.reset();
         self.batch_seq.store(0, Relaxed);
     }
 

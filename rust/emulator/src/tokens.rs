@@ -46,6 +46,9 @@ pub struct TokenInfo {
     pub user_id: Option<Uuid>,
     pub roles: Vec<String>,
     pub expires_at: Option<DateTime<Utc>>,
+    /// The app the identity endpoints issued this token to (None for registered tokens).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
 }
 
 const REVOKE_ROLES: &[&str] = &["User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"];
@@ -91,6 +94,7 @@ impl TokenRegistry {
             user_id: None,
             roles: vec!["User.RevokeSessions.All".to_string(), "User.Read.All".to_string()],
             expires_at: None,
+            client_id: None,
         });
         let registry = Self { default, tokens: RwLock::new(HashMap::new()) };
         registry.reset();
@@ -99,6 +103,22 @@ impl TokenRegistry {
 
     pub fn register(&self, info: TokenInfo) {
         self.tokens.write().insert(info.token.clone(), Arc::new(info));
+    }
+
+    /// Expires now every token the identity endpoints issued (to `client_id` only, when given),
+    /// as if its lifetime had run out: Graph answers 401 until the client renews it.
+    pub fn expire_issued(&self, client_id: Option<&str>) -> usize {
+        let expired = Utc::now() - chrono::Duration::seconds(1);
+        let mut tokens = self.tokens.write();
+        let mut count = 0;
+        for info in tokens.values_mut() {
+            let issued_to = info.client_id.as_deref();
+            if issued_to.is_some() && client_id.is_none_or(|c| issued_to.is_some_and(|i| i.eq_ignore_ascii_case(c))) && info.expires_at.is_none_or(|e| e > expired) {
+                *info = Arc::new(TokenInfo { expires_at: Some(expired), ..(**info).clone() });
+                count += 1;
+            }
+        }
+        count
     }
 
     /// Forgets registered tokens; the default one stays (and gets its original rights back).
@@ -163,6 +183,7 @@ mod tests {
             user_id: None,
             roles: vec![],
             expires_at: Some(Utc::now() - chrono::Duration::seconds(1)),
+            client_id: None,
         });
         assert_eq!(
             message(reg.authenticate(Some("Bearer old"))),

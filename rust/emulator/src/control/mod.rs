@@ -1,6 +1,8 @@
-//! The control API under `/_emulator/`: configuration, counters, request log, tokens, users.
+//! The control API under `/_emulator/`: configuration, counters, request log, tokens, users,
+//! app registrations and the sign-in log.
 //! Not Graph: no auth, no faults, no latency, not counted or recorded.
 
+mod apps;
 mod tokens;
 mod users;
 
@@ -89,6 +91,23 @@ fn route(state: &AppState, method: &Method, path: &str, body: &[u8]) -> Result<R
         ("tokens", "") => match *method {
             Method::POST => tokens::register(state, body),
             _ => not_allowed("POST"),
+        },
+        ("tokens", "expire") => match *method {
+            Method::POST => apps::expire_tokens(state, body),
+            _ => not_allowed("POST"),
+        },
+        ("apps", "") => match *method {
+            Method::GET => Ok(apps::list(state)),
+            Method::POST => apps::register(state, body),
+            _ => not_allowed("GET, POST"),
+        },
+        ("signins", "") => match *method {
+            Method::GET => Ok(Reply::ok(state.identity.signins.to_json())),
+            Method::DELETE => {
+                state.identity.signins.clear();
+                Ok(ok())
+            }
+            _ => not_allowed("GET, DELETE"),
         },
         ("users", "") => match *method {
             Method::POST => users::add(state, body),
