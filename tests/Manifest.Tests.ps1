@@ -22,9 +22,67 @@ Describe 'Module manifest' {
     }
 
     It 'targets PowerShell 7.4+ Core only' {
+        # These two fields are what make Windows PowerShell 5.1 refuse the module (5.1 cannot be
+        # run here). Import-Module checks PowerShellVersion before loading anything and fails
+        # with Modules_InsufficientPowerShellVersion: "The version of Windows PowerShell on this
+        # computer is '5.1.x'. The module '...\Microsoft.Graph.Entra.Rs.psd1' requires a minimum
+        # Windows PowerShell version of '7.4' to run." CompatiblePSEditions = Core says the
+        # same to the gallery (PSEdition_Core) and to Get-Module -ListAvailable in 5.1.
         $data = Import-PowerShellDataFile $ManifestPath
         $data.PowerShellVersion | Should -Be '7.4'
         $data.CompatiblePSEditions | Should -Be @('Core')
+    }
+
+    It 'is refused, naming the version it needs, by a PowerShell older than PowerShellVersion' {
+        # The 5.1 case above, reproduced on this PowerShell: the same manifest asking for a
+        # version above the running one is refused by the same check, with the same error id.
+        $copy = Join-Path $TestDrive 'Microsoft.Graph.Entra.Rs.psd1'
+        $required = "$($PSVersionTable.PSVersion.Major + 1).0"
+        (Get-Content -Raw $ManifestPath) -replace "PowerShellVersion\s*=\s*'7\.4'", "PowerShellVersion = '$required'" |
+            Set-Content -LiteralPath $copy
+        (Import-PowerShellDataFile $copy).PowerShellVersion | Should -Be $required
+        # In a fresh process: this one has the module loaded already, so Import-Module would skip it.
+        $result = Invoke-ChildPwsh -Script "try { Import-Module '$copy' -ErrorAction Stop; 'imported' } catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }"
+        $result.Output | Should -Not -Contain 'imported'
+        $result.Output[0] | Should -BeLike 'Modules_InsufficientPowerShellVersion,*'
+        $result.Output[1] | Should -Match "requires a minimum PowerShell version of '$([regex]::Escape($required))'"
+    }
+
+    It 'has the identity the gallery shows: version, GUID, author, description, copyright' {
+        $data = Import-PowerShellDataFile $ManifestPath
+        [version] $data.ModuleVersion | Should -BeOfType [version]
+        [guid] $data.GUID | Should -Not -Be ([guid]::Empty)
+        $data.Author | Should -Not -BeNullOrEmpty
+        $data.Copyright | Should -Not -BeNullOrEmpty
+        $data.Description.Length | Should -BeGreaterThan 40
+        $data.RootModule | Should -Be 'bin/Microsoft.Graph.Entra.Rs.dll'
+    }
+
+    It 'lists its cmdlets explicitly (no wildcard) and processes its format file' {
+        $data = Import-PowerShellDataFile $ManifestPath
+        @($data.CmdletsToExport).Count | Should -BeGreaterThan 0
+        $data.CmdletsToExport | Where-Object { $_ -match '[*?]' } | Should -BeNullOrEmpty
+        $data.FormatsToProcess | Should -Be @('Microsoft.Graph.Entra.Rs.Format.ps1xml')
+        Join-Path $RepoRoot $data.FormatsToProcess[0] | Should -Exist
+        (Get-Module Microsoft.Graph.Entra.Rs).ExportedFormatFiles | Should -Not -BeNullOrEmpty
+    }
+
+    It 'has the PowerShell Gallery metadata: Tags, LicenseUri, ProjectUri, ReleaseNotes' {
+        $psData = (Import-PowerShellDataFile $ManifestPath).PrivateData.PSData
+        @($psData.Tags).Count | Should -BeGreaterThan 0
+        $psData.Tags | Where-Object { $_ -match '\s' } | Should -BeNullOrEmpty -Because 'gallery tags cannot contain spaces'
+        $psData.Tags | Should -Contain 'PSEdition_Core'
+        foreach ($uri in $psData.LicenseUri, $psData.ProjectUri) {
+            ([uri] $uri).IsAbsoluteUri | Should -BeTrue
+            ([uri] $uri).Scheme | Should -Be 'https'
+        }
+        $psData.LicenseUri | Should -BeLike "$($psData.ProjectUri)*/LICENSE"
+        $psData.ReleaseNotes | Should -Not -BeNullOrEmpty
+    }
+
+    It 'ships the MIT license its LicenseUri points to' {
+        Join-Path $RepoRoot 'LICENSE' | Should -Exist
+        Get-Content -Raw (Join-Path $RepoRoot 'LICENSE') | Should -Match '^MIT License'
     }
 
     It 'exports <Cmdlet>' -TestCases @(
