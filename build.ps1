@@ -70,9 +70,11 @@ function Invoke-TestTask {
     Assert-Prerequisites -SkipCargo:$SkipCargo
     # cargo test comes first: it includes the check that the committed bindings match the
     # Rust API, which would pass trivially once Build has regenerated them.
+    # Tests use cargo's test profile whatever -Configuration says: release test binaries are
+    # each LTO-linked and optimised, which costs far more than building the dependencies twice.
     $cargo = $null
     if (-not $SkipCargo) {
-        $cargo = Invoke-CargoTest $RepoRoot (Get-CargoArguments $RepoRoot $Configuration)
+        $cargo = Invoke-CargoTest $RepoRoot (Get-CargoArguments $RepoRoot 'Debug')
     }
     Invoke-BuildTask
     $pester = Invoke-PesterTests -RepoRoot $RepoRoot -FullNameFilter $PesterFilter -Tag $Tag
