@@ -73,6 +73,7 @@ public sealed class GetEntraUserCommand : PSCmdlet
             all = All.IsPresent,
             properties = Property ?? Array.Empty<string>(),
             userAgent = UserAgent.For(this),
+            trace = RequestTraceWriter.LevelFor(this),
         });
         UserQueryHandle? handle;
         try
@@ -108,6 +109,7 @@ public sealed class GetEntraUserCommand : PSCmdlet
         while (true)
         {
             UserPage page = UserPage.Parse(handle.NextPage().IntoString());
+            RequestTraceWriter.Write(this, handle.TakeTrace().IntoString());
             foreach (var user in page.Users)
             {
                 WriteObject(UserObjectFactory.Create(user));

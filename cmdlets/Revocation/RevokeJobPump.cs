@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Text.Json;
+using Microsoft.Graph.Entra.Rs.Errors;
 using Microsoft.Graph.Entra.Rs.Models;
 using Microsoft.Graph.Entra.Rs.Native;
 
@@ -24,26 +25,30 @@ internal sealed class RevokeJobPump : IDisposable
     private readonly RevokeJobHandle job;
     private readonly RevocationProgress progress;
     private readonly object disposeGate = new();
+    private readonly bool tracing;
     private bool disposed;
     private ulong nextTag;
 
-    private RevokeJobPump(PSCmdlet cmdlet, RevokeJobHandle job)
+    private RevokeJobPump(PSCmdlet cmdlet, RevokeJobHandle job, bool tracing)
     {
         this.cmdlet = cmdlet;
         this.job = job;
+        this.tracing = tracing;
         progress = new RevocationProgress(cmdlet);
     }
 
     public static RevokeJobPump Start(PSCmdlet cmdlet, GraphSession session, int throttleLimit, int maxRetry, bool useBatch)
     {
+        string trace = RequestTraceWriter.LevelFor(cmdlet);
         string options = JsonSerializer.Serialize(new
         {
             throttleLimit,
             maxRetry,
             useBatch,
             userAgent = UserAgent.For(cmdlet),
+            trace,
         });
-        return new RevokeJobPump(cmdlet, RevokeJobHandle.Start(session, options.Utf8()));
+        return new RevokeJobPump(cmdlet, RevokeJobHandle.Start(session, options.Utf8()), trace != "off");
     }
 
     /// <summary>Hands one identifier to the engine, writing finished outcomes meanwhile.</summary>
@@ -97,6 +102,11 @@ internal sealed class RevokeJobPump : IDisposable
     private void Drain(uint waitMs)
     {
         List<OutcomeRecord> outcomes = OutcomeRecord.ParseMany(job.TakeOutcomes(DrainBatch, waitMs).IntoString());
+        if (tracing)
+        {
+            RequestTraceWriter.Write(cmdlet, job.TakeTrace().IntoString());
+        }
+
         foreach (OutcomeRecord outcome in outcomes)
         {
             if (outcome.Succeeded)

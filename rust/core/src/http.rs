@@ -3,6 +3,7 @@
 use crate::attempt::{AttemptError, AttemptSuccess, TransportKind};
 use crate::graph_error::{GraphError, ResponseIds};
 use crate::retry::parse_retry_after;
+use crate::trace::{RequestTrace, TraceLevel, TraceSink};
 use crate::auth::AccessToken;
 use reqwest::header::{HeaderMap, HeaderValue};
 use std::error::Error as _;
@@ -77,6 +78,8 @@ pub struct RequestContext<'a> {
     pub user_agent: &'a str,
     /// 1 for the first attempt; later attempts also send Graph's `retry-attempt` header.
     pub attempt: u32,
+    /// Where to log the request for -Verbose/-Debug, if anyone asked.
+    pub trace: Option<&'a TraceSink>,
 }
 
 /// Sends `POST url` with an optional JSON body and returns the status class outcome.
@@ -89,7 +92,7 @@ pub async fn post(client: &reqwest::Client, url: Url, body: Option<Vec<u8>>, ctx
         Some(bytes) => request.body(bytes),
         None => request.header(reqwest::header::CONTENT_LENGTH, "0"),
     };
-    send(request, client_request_id).await
+    send(client, request, client_request_id, ctx).await
 }
 
 /// Sends `GET url`; `eventual` adds `ConsistencyLevel: eventual`, which Graph requires for
@@ -100,30 +103,60 @@ pub async fn get(client: &reqwest::Client, url: Url, eventual: bool, ctx: &Reque
     if eventual {
         headers.insert("consistencylevel", HeaderValue::from_static("eventual"));
     }
-    send(client.get(url).headers(headers), client_request_id).await
+    send(client, client.get(url).headers(headers), client_request_id, ctx).await
 }
 
-async fn send(request: reqwest::RequestBuilder, client_request_id: String) -> Result<(AttemptSuccess, bytes::Bytes), AttemptError> {
-    let response = request.send().await.map_err(transport_error)?;
+async fn send(client: &reqwest::Client, request: reqwest::RequestBuilder, client_request_id: String, ctx: &RequestContext<'_>) -> Result<(AttemptSuccess, bytes::Bytes), AttemptError> {
+    let request = request.build().map_err(transport_error)?;
+    let Some(trace) = ctx.trace.filter(|t| t.level() > TraceLevel::Off) else {
+        return exchange(client, request, client_request_id).await.0;
+    };
+    let started = std::time::Instant::now();
+    let method = request.method().to_string();
+    let target = match request.url().query() {
+        Some(query) => format!("{}?{query}", request.url().path()),
+        None => request.url().path().to_owned(),
+    };
+    let request_headers = trace.headers(request.headers());
+    let (answer, response_headers) = exchange(client, request, client_request_id).await;
+    let (status, error) = match &answer {
+        Ok((success, _)) => (Some(success.status), None),
+        Err(AttemptError::Http { error, .. }) => (Some(error.status), None),
+        Err(AttemptError::Transport { message, .. }) => (None, Some(message.clone())),
+    };
+    let response_headers = response_headers.map(|h| trace.headers(&h)).unwrap_or_default();
+    trace.record(RequestTrace { method, target, status, error, attempt: ctx.attempt, duration: started.elapsed(), request_headers, response_headers });
+    answer
+}
+
+/// One request and its answer, plus the response headers (when there was a response) for the trace.
+async fn exchange(client: &reqwest::Client, request: reqwest::Request, client_request_id: String) -> (Result<(AttemptSuccess, bytes::Bytes), AttemptError>, Option<HeaderMap>) {
+    let response = match client.execute(request).await {
+        Ok(response) => response,
+        Err(e) => return (Err(transport_error(e)), None),
+    };
     let status = response.status().as_u16();
-    let ids = response_ids(response.headers());
-    let retry_after = response
-        .headers()
+    let headers = response.headers().clone();
+    let ids = response_ids(&headers);
+    let retry_after = headers
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| parse_retry_after(v, SystemTime::now()));
-    let body = response.bytes().await.map_err(transport_error)?;
+    let body = match response.bytes().await {
+        Ok(body) => body,
+        Err(e) => return (Err(transport_error(e)), Some(headers)),
+    };
     if (200..300).contains(&status) {
         let success = AttemptSuccess {
             status,
             request_id: ids.request_id,
             client_request_id: ids.client_request_id.unwrap_or(client_request_id),
         };
-        return Ok((success, body));
+        return (Ok((success, body)), Some(headers));
     }
     let mut ids = ids;
     ids.client_request_id.get_or_insert(client_request_id);
-    Err(AttemptError::Http { error: GraphError::from_response(status, &body, &ids), retry_after })
+    (Err(AttemptError::Http { error: GraphError::from_response(status, &body, &ids), retry_after }), Some(headers))
 }
 
 fn request_headers(ctx: &RequestContext<'_>, client_request_id: &str, json_body: bool) -> HeaderMap {

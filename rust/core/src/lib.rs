@@ -15,6 +15,7 @@ pub mod outcome;
 pub mod request_url;
 pub mod retry;
 pub mod session;
+pub mod trace;
 pub mod signed_in_user;
 pub mod users;
 

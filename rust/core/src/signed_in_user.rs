@@ -10,6 +10,7 @@ use crate::request_url::revoke_own_sessions_url;
 use crate::retry::RetryPolicy;
 use crate::retry::driver::{PolicyHooks, drive};
 use crate::session::Session;
+use crate::trace::TraceSink;
 use tokio_util::sync::CancellationToken;
 
 /// Graph's words for `/me` with an app-only token.
@@ -28,7 +29,7 @@ pub struct SignedInRevocation {
     pub result: Result<AttemptSuccess, SignedInRevokeError>,
 }
 
-pub async fn revoke_signed_in_user(session: &Session, policy: RetryPolicy, user_agent: &str, cancel: &CancellationToken) -> SignedInRevocation {
+pub async fn revoke_signed_in_user(session: &Session, policy: RetryPolicy, user_agent: &str, cancel: &CancellationToken, trace: Option<&TraceSink>) -> SignedInRevocation {
     let claims = session.claims();
     if claims.tenant_id.is_some() && !claims.is_delegated() {
         return SignedInRevocation { attempts: 0, result: Err(SignedInRevokeError::AppOnlyToken) };
@@ -38,7 +39,7 @@ pub async fn revoke_signed_in_user(session: &Session, policy: RetryPolicy, user_
     let client = session.client();
     let driven = drive(session, cancel, &hooks, |token, attempt| {
         let url = url.clone();
-        async move { post(client, url, None, &RequestContext { token: &token, user_agent, attempt }).await }
+        async move { post(client, url, None, &RequestContext { token: &token, user_agent, attempt, trace }).await }
     })
     .await;
     let result = match driven.result {

@@ -19,7 +19,7 @@ fn delegated() -> String {
 
 async fn revoke(server: &MockServer, token: String) -> entra_core::signed_in_user::SignedInRevocation {
     let session = Session::with_access_token(&server.uri(), token, &HttpSettings::default()).unwrap();
-    revoke_signed_in_user(&session, RetryPolicy::default(), "tests", &CancellationToken::new()).await
+    revoke_signed_in_user(&session, RetryPolicy::default(), "tests", &CancellationToken::new(), None).await
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ use chrono::SecondsFormat;
 use entra_core::engine::DEFAULT_THROTTLE_LIMIT;
 use entra_core::outcome::{Failure, FailureKind};
 use entra_core::retry::policy::DEFAULT_MAX_RETRIES;
+use entra_core::trace::{RequestTrace, TraceLevel};
 use entra_core::{Outcome, Session};
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +20,74 @@ pub struct JobOptionsDto {
     #[serde(default)]
     pub use_batch: bool,
     pub user_agent: String,
+    #[serde(default)]
+    pub trace: TraceLevelDto,
+}
+
+/// How much of each request to log: "off", "requests" (-Verbose) or "headers" (-Debug).
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TraceLevelDto {
+    #[default]
+    Off,
+    Requests,
+    Headers,
+}
+
+impl From<TraceLevelDto> for TraceLevel {
+    fn from(level: TraceLevelDto) -> Self {
+        match level {
+            TraceLevelDto::Off => TraceLevel::Off,
+            TraceLevelDto::Requests => TraceLevel::Requests,
+            TraceLevelDto::Headers => TraceLevel::Headers,
+        }
+    }
+}
+
+/// The request log taken since the last call, for WriteVerbose/WriteDebug.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TraceDto<'a> {
+    entries: Vec<TraceEntryDto<'a>>,
+    dropped: u64,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TraceEntryDto<'a> {
+    method: &'a str,
+    target: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    attempt: u32,
+    duration_ms: f64,
+    request_headers: &'a [(String, String)],
+    response_headers: &'a [(String, String)],
+}
+
+impl<'a> TraceDto<'a> {
+    pub fn new(entries: &'a [RequestTrace], dropped: u64) -> Self {
+        let entries = entries
+            .iter()
+            .map(|t| TraceEntryDto {
+                method: &t.method,
+                target: &t.target,
+                status: t.status,
+                error: t.error.as_deref(),
+                attempt: t.attempt,
+                duration_ms: t.duration.as_secs_f64() * 1000.0,
+                request_headers: &t.request_headers,
+                response_headers: &t.response_headers,
+            })
+            .collect();
+        Self { entries, dropped }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| r#"{"entries":[],"dropped":0}"#.to_owned())
+    }
 }
 
 fn default_throttle_limit() -> usize {

@@ -1,6 +1,6 @@
 //! `RevokeJobHandle`: one cmdlet invocation's bulk revocation, driven from the pipeline thread.
 
-use crate::dto::{JobOptionsDto, OutcomeDto};
+use crate::dto::{JobOptionsDto, OutcomeDto, TraceDto};
 use crate::error::NativeError;
 use crate::graph_session::GraphSession;
 use crate::panic_boundary::{guard_result, guard_value};
@@ -38,7 +38,8 @@ pub struct RevokeJobHandle {
 
 #[ffi]
 impl RevokeJobHandle {
-    /// Starts a job on `session`. `options_json`: {"throttleLimit","maxRetry","useBatch","userAgent"}.
+    /// Starts a job on `session`.
+    /// `options_json`: {"throttleLimit","maxRetry","useBatch","userAgent","trace":"off|requests|headers"}.
     pub fn start(session: &GraphSession, options_json: ffi::String) -> ffi::Result<Self, NativeError> {
         guard_result(|| {
             let Ok(options) = serde_json::from_str::<JobOptionsDto>(options_json.as_str()) else {
@@ -49,6 +50,7 @@ impl RevokeJobHandle {
                 retry: RetryPolicy { max_retries: options.max_retry, ..RetryPolicy::default() },
                 use_batch: options.use_batch,
                 user_agent: options.user_agent,
+                trace: options.trace.into(),
             };
             ffi::Result::Ok(Self { job: RevokeJob::start(session.inner.clone(), options, runtime::handle()) })
         })
@@ -74,6 +76,14 @@ impl RevokeJobHandle {
             let outcomes = self.job.next_outcomes(max.max(1) as usize, Duration::from_millis(u64::from(wait_ms)));
             let dtos: Vec<OutcomeDto<'_>> = outcomes.iter().map(OutcomeDto::from_outcome).collect();
             ffi::String::from_string(serde_json::to_string(&dtos).unwrap_or_else(|_| "[]".to_owned()))
+        })
+    }
+
+    /// The requests logged since the last call as JSON {"entries":[…],"dropped":n}.
+    pub fn take_trace(&self) -> ffi::String {
+        guard_value(ffi::String::from_string(r#"{"entries":[],"dropped":0}"#.to_owned()), || {
+            let (entries, dropped) = self.job.take_traces();
+            ffi::String::from_string(TraceDto::new(&entries, dropped).to_json())
         })
     }
 

@@ -1,7 +1,7 @@
 //! `UserQueryHandle`: Get-EntraUser's listing, fetched one page per call from the pipeline
 //! thread so each page streams into the pipeline as it arrives.
 
-use crate::dto::{FailureDto, UserPageDto};
+use crate::dto::{FailureDto, TraceDto, TraceLevelDto, UserPageDto};
 use crate::error::NativeError;
 use crate::graph_session::GraphSession;
 use crate::panic_boundary::{guard_result, guard_value};
@@ -26,6 +26,8 @@ struct UserQueryDto {
     #[serde(default)]
     properties: Vec<String>,
     user_agent: String,
+    #[serde(default)]
+    trace: TraceLevelDto,
 }
 
 #[ffi(service)]
@@ -44,7 +46,7 @@ impl UserQueryHandle {
                 return ffi::Result::Err(NativeError::InvalidOptions);
             };
             let query = UserQuery { user_id: dto.user_id, filter: dto.filter, search: dto.search, top: dto.top, all: dto.all, properties: dto.properties };
-            let pager = UserPager::new(session.inner.clone(), &query, dto.user_agent, RetryPolicy::default());
+            let pager = UserPager::new(session.inner.clone(), &query, dto.user_agent, RetryPolicy::default(), dto.trace.into());
             let cancel = pager.as_ref().map(UserPager::cancel_token).unwrap_or_default();
             ffi::Result::Ok(Self { pager: Mutex::new(pager.map_err(Some)), cancel })
         })
@@ -65,6 +67,18 @@ impl UserQueryHandle {
                 Err(failure) => serde_json::to_string(&UserPageDto { users: &[], done: true, failure: Some(FailureDto::from_failure(failure)) }),
             };
             ffi::String::from_string(json.unwrap_or_else(|_| fallback.to_owned()))
+        })
+    }
+
+    /// The requests logged since the last call as JSON {"entries":[…],"dropped":n}.
+    pub fn take_trace(&self) -> ffi::String {
+        guard_value(ffi::String::from_string(r#"{"entries":[],"dropped":0}"#.to_owned()), || {
+            let state = self.pager.lock();
+            let (entries, dropped) = match &*state {
+                Ok(pager) => pager.trace().take(),
+                Err(_) => (Vec::new(), 0),
+            };
+            ffi::String::from_string(TraceDto::new(&entries, dropped).to_json())
         })
     }
 

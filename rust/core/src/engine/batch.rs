@@ -4,7 +4,7 @@
 
 use super::context::JobContext;
 use super::dispatch::Work;
-use super::single::give_up;
+use crate::retry::driver::AttemptHooks;
 use crate::attempt::{AttemptError, AttemptSuccess, TransportKind};
 use crate::auth::AccessToken;
 use crate::graph_error::{GraphError, ResponseIds};
@@ -66,7 +66,8 @@ pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit:
                 }
                 Err(error) => match ctx.after_failure(item.attempts, &error) {
                     Decision::GiveUp => {
-                        let failure = give_up(error, item.attempts, &ctx);
+                        let exhausted = ctx.retries_exhausted(item.attempts, &error);
+                        let failure = Failure::from_attempt(error, exhausted);
                         ctx.deliver(item.work.outcome(item.attempts, started.elapsed(), Err(failure))).await;
                     }
                     Decision::RetryAfter(wait) => pending.push(Item { not_before: Instant::now() + wait, ..item }),
@@ -121,7 +122,7 @@ async fn send(ctx: &JobContext, items: &[Item], token: &AccessToken) -> Option<V
     };
     let body = serde_json::to_vec(&body).expect("batch request serialises");
     let attempt = items.iter().map(|i| i.attempts).max().unwrap_or(1);
-    let request = RequestContext { token, user_agent: &ctx.user_agent, attempt };
+    let request = RequestContext { token, user_agent: &ctx.user_agent, attempt, trace: Some(&*ctx.trace) };
     let answer = tokio::select! {
         biased;
         _ = ctx.cancel.cancelled() => return None,

@@ -5,7 +5,9 @@ use crate::attempt::AttemptError;
 use crate::auth::AccessToken;
 use crate::outcome::Failure;
 use crate::outcome::Outcome;
+use crate::retry::driver::{AttemptHooks, close_gate_if_throttled};
 use crate::retry::{AdaptiveLimit, Decision, RetryPolicy};
+use crate::trace::TraceSink;
 use crate::session::Session;
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,6 +22,7 @@ pub(super) struct JobContext {
     pub limit: Arc<AdaptiveLimit>,
     pub progress: Arc<Progress>,
     pub cancel: CancellationToken,
+    pub trace: Arc<TraceSink>,
     outcomes: mpsc::Sender<Outcome>,
 }
 
@@ -31,9 +34,10 @@ impl JobContext {
         limit: Arc<AdaptiveLimit>,
         progress: Arc<Progress>,
         cancel: CancellationToken,
+        trace: Arc<TraceSink>,
         outcomes: mpsc::Sender<Outcome>,
     ) -> Self {
-        Self { session, retry, user_agent, limit, progress, cancel, outcomes }
+        Self { session, retry, user_agent, limit, progress, cancel, trace, outcomes }
     }
 
     /// Hands an outcome to the consumer, waiting while its queue is full (backpressure).
@@ -69,9 +73,7 @@ impl JobContext {
             self.progress.throttled();
             self.limit.on_throttled(now);
         }
-        if let (Some(wait), Some(429 | 503)) = (error.retry_after(), error.status()) {
-            self.session.gate().close_for(now, wait);
-        }
+        close_gate_if_throttled(&self.session, error);
         let decision = self.retry.decide(attempt, error, fastrand::f64());
         if matches!(decision, Decision::RetryAfter(_)) {
             self.progress.retried();
@@ -95,5 +97,20 @@ impl JobContext {
             _ = self.cancel.cancelled() => false,
             renewed = self.session.tokens().refresh(rejected) => renewed.is_ok(),
         }
+    }
+}
+
+/// The job's side of each attempt: concurrency adapts, counters count.
+impl AttemptHooks for JobContext {
+    fn on_success(&self) {
+        self.limit.on_success();
+    }
+
+    fn on_failure(&self, attempt: u32, error: &AttemptError) -> Decision {
+        self.after_failure(attempt, error)
+    }
+
+    fn retries_exhausted(&self, attempt: u32, error: &AttemptError) -> bool {
+        crate::retry::policy::is_retryable(error) && attempt > self.retry.max_retries
     }
 }

@@ -7,6 +7,7 @@ use crate::identifier::UserIdentifier;
 use crate::outcome::{Failure, Outcome};
 use crate::retry::{AdaptiveLimit, RetryPolicy};
 use crate::session::Session;
+use crate::trace::{RequestTrace, TraceLevel, TraceSink};
 use chrono::Utc;
 use parking_lot::Mutex;
 use std::collections::VecDeque;
@@ -23,6 +24,8 @@ pub struct JobOptions {
     pub retry: RetryPolicy,
     pub use_batch: bool,
     pub user_agent: String,
+    /// What to log of each request for -Verbose/-Debug.
+    pub trace: TraceLevel,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +48,7 @@ pub struct RevokeJob {
     progress: Arc<Progress>,
     limit: Arc<AdaptiveLimit>,
     cancel: CancellationToken,
+    trace: Arc<TraceSink>,
 }
 
 impl RevokeJob {
@@ -57,7 +61,8 @@ impl RevokeJob {
         let progress = Arc::new(Progress::default());
         let limit = AdaptiveLimit::new(throttle_limit);
         let cancel = CancellationToken::new();
-        let context = JobContext::new(session, options.retry, options.user_agent, limit.clone(), progress.clone(), cancel.clone(), outcome_tx);
+        let trace = Arc::new(TraceSink::new(options.trace));
+        let context = JobContext::new(session, options.retry, options.user_agent, limit.clone(), progress.clone(), cancel.clone(), trace.clone(), outcome_tx);
         runtime.spawn(dispatch(Arc::new(context), input_rx, options.use_batch));
         Self {
             runtime,
@@ -68,6 +73,7 @@ impl RevokeJob {
             progress,
             limit,
             cancel,
+            trace,
         }
     }
 
@@ -154,6 +160,11 @@ impl RevokeJob {
     /// Safe to call from any thread, also while another thread waits in `next_outcomes`.
     pub fn cancel(&self) {
         self.cancel.cancel();
+    }
+
+    /// The requests logged since the last call (and how many did not fit the log).
+    pub fn take_traces(&self) -> (Vec<RequestTrace>, u64) {
+        self.trace.take()
     }
 
     pub fn progress(&self) -> ProgressSnapshot {

@@ -8,6 +8,7 @@ use crate::outcome::Failure;
 use crate::retry::RetryPolicy;
 use crate::retry::driver::{PolicyHooks, drive};
 use crate::session::Session;
+use crate::trace::{TraceLevel, TraceSink};
 use serde_json::{Map, Value};
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
@@ -24,18 +25,24 @@ pub struct UserPager {
     /// Users still wanted (from -Top); `None` for no limit.
     remaining: Option<u64>,
     cancel: CancellationToken,
+    trace: Arc<TraceSink>,
 }
 
 impl UserPager {
-    pub fn new(session: Arc<Session>, query: &UserQuery, user_agent: String, policy: RetryPolicy) -> Result<Self, QueryError> {
+    pub fn new(session: Arc<Session>, query: &UserQuery, user_agent: String, policy: RetryPolicy, trace: TraceLevel) -> Result<Self, QueryError> {
         let first = query.first_url(session.endpoint())?;
         let remaining = if query.all { query.top.map(u64::from) } else { Some(u64::from(query.top.unwrap_or(100))) };
-        Ok(Self { session, user_agent, policy, single: query.is_single_user(), next: Some(first), remaining, cancel: CancellationToken::new() })
+        Ok(Self { session, user_agent, policy, single: query.is_single_user(), next: Some(first), remaining, cancel: CancellationToken::new(), trace: Arc::new(TraceSink::new(trace)) })
     }
 
     /// Cancels the page being fetched; callable from any thread.
     pub fn cancel_token(&self) -> CancellationToken {
         self.cancel.clone()
+    }
+
+    /// The requests sent so far, for -Verbose/-Debug.
+    pub fn trace(&self) -> &TraceSink {
+        &self.trace
     }
 
     /// The next page of users, or `None` when the listing is complete.
@@ -47,9 +54,10 @@ impl UserPager {
         let hooks = PolicyHooks { session: &self.session, policy: self.policy };
         let client = self.session.client();
         let user_agent = self.user_agent.as_str();
+        let trace = Some(&*self.trace);
         let driven = drive(&self.session, &self.cancel, &hooks, |token, attempt| {
             let url = url.clone();
-            async move { get(client, url, false, &RequestContext { token: &token, user_agent, attempt }).await }
+            async move { get(client, url, false, &RequestContext { token: &token, user_agent, attempt, trace }).await }
         })
         .await;
         let (_, body) = driven.result?;

@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+use entra_core::trace::TraceLevel;
 use entra_core::http::HttpSettings;
 use entra_core::outcome::Outcome;
 use entra_core::retry::RetryPolicy;
@@ -44,7 +45,7 @@ pub fn fast_retry(max_retries: u32) -> RetryPolicy {
 }
 
 pub fn options(throttle_limit: usize, use_batch: bool) -> JobOptions {
-    JobOptions { throttle_limit, retry: fast_retry(3), use_batch, user_agent: USER_AGENT.to_owned() }
+    JobOptions { throttle_limit, retry: fast_retry(3), use_batch, user_agent: USER_AGENT.to_owned(), trace: TraceLevel::Off }
 }
 
 pub fn runtime() -> Runtime {

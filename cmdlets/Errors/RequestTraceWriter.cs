@@ -1,0 +1,78 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Text.Json;
+
+namespace Microsoft.Graph.Entra.Rs.Errors;
+
+/// <summary>
+/// -Verbose shows one line per request (method, path, status, attempt, duration); -Debug adds
+/// the request and response headers. The native side logs only when asked and has already
+/// redacted Authorization, so nothing here can show a token.
+/// </summary>
+internal static class RequestTraceWriter
+{
+    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    /// <summary>The trace level to ask the native side for: "off", "requests" or "headers".</summary>
+    public static string LevelFor(PSCmdlet cmdlet)
+    {
+        if (IsOn(cmdlet, "Debug", "DebugPreference")) return "headers";
+        if (IsOn(cmdlet, "Verbose", "VerbosePreference")) return "requests";
+        return "off";
+    }
+
+    public static void Write(PSCmdlet cmdlet, string json)
+    {
+        var trace = JsonSerializer.Deserialize<Trace>(json, Options);
+        if (trace is null) return;
+        foreach (Entry e in trace.Entries)
+        {
+            string answer = e.Status is int status ? status.ToString() : $"failed: {e.Error}";
+            cmdlet.WriteVerbose($"{e.Method} {e.Target} -> {answer} (attempt {e.Attempt}, {e.DurationMs:0} ms)");
+            if (e.RequestHeaders.Count > 0 || e.ResponseHeaders.Count > 0)
+            {
+                cmdlet.WriteDebug($"{e.Method} {e.Target} request headers: {Format(e.RequestHeaders)}");
+                cmdlet.WriteDebug($"{e.Method} {e.Target} response headers: {Format(e.ResponseHeaders)}");
+            }
+        }
+
+        if (trace.Dropped > 0)
+        {
+            cmdlet.WriteVerbose($"{trace.Dropped} more requests were sent but not logged (the log is bounded).");
+        }
+    }
+
+    private static string Format(List<List<string>> headers) =>
+        string.Join("; ", headers.Where(h => h.Count == 2).Select(h => $"{h[0]}: {h[1]}"));
+
+    private static bool IsOn(PSCmdlet cmdlet, string switchName, string preferenceVariable)
+    {
+        if (cmdlet.MyInvocation.BoundParameters.TryGetValue(switchName, out object? value))
+        {
+            return value is SwitchParameter s ? s.IsPresent : value is true;
+        }
+
+        return cmdlet.GetVariableValue(preferenceVariable) is ActionPreference preference
+            && preference != ActionPreference.SilentlyContinue
+            && preference != ActionPreference.Ignore;
+    }
+
+    private sealed class Trace
+    {
+        public List<Entry> Entries { get; set; } = new();
+        public ulong Dropped { get; set; }
+    }
+
+    private sealed class Entry
+    {
+        public string Method { get; set; } = "";
+        public string Target { get; set; } = "";
+        public int? Status { get; set; }
+        public string? Error { get; set; }
+        public int Attempt { get; set; }
+        public double DurationMs { get; set; }
+        public List<List<string>> RequestHeaders { get; set; } = new();
+        public List<List<string>> ResponseHeaders { get; set; } = new();
+    }
+}
