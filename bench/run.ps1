@@ -246,19 +246,47 @@ finally {
 
 # --- Import time -------------------------------------------------------------------------------
 Write-Host "Import time: $ImportRuns fresh pwsh processes each (after one warm-up)" -ForegroundColor Cyan
-$emptyDir = Join-Path ([System.IO.Path]::GetTempPath()) "entra-bench-empty-$PID"
-New-Item -ItemType Directory -Force -Path $emptyDir | Out-Null
-$emptyManifest = Join-Path $emptyDir 'EmptyBench.psd1'
-Set-Content -LiteralPath $emptyManifest -Value "@{ ModuleVersion = '1.0.0' }" -Encoding utf8
+$importDir = Join-Path ([System.IO.Path]::GetTempPath()) "entra-bench-import-$PID"
+New-Item -ItemType Directory -Force -Path $importDir | Out-Null
+function Get-RunText($Measured) { "runs $(($Measured.All | ForEach-Object { '{0:N0}' -f $_ }) -join '/') ms" }
 try {
+    $emptyManifest = Join-Path $importDir 'EmptyBench/EmptyBench.psd1'
+    New-Item -ItemType Directory -Force -Path (Split-Path $emptyManifest) | Out-Null
+    Set-Content -LiteralPath $emptyManifest -Value "@{ ModuleVersion = '1.0.0' }" -Encoding utf8
+
+    # Diagnostics: where the import time goes. (1) our manifest without FormatsToProcess
+    # (RootModule made absolute so the copy loads the same assembly); (2) an empty manifest
+    # with a one-view Format.ps1xml: the cost of any format file, independent of ours.
+    $noFormatManifest = Join-Path $importDir 'NoFormat/Microsoft.Graph.Entra.Rs.psd1'
+    New-Item -ItemType Directory -Force -Path (Split-Path $noFormatManifest) | Out-Null
+    $manifestText = Get-Content -LiteralPath $Manifest -Raw
+    $rootModule = Join-Path $RepoRoot (Import-PowerShellDataFile -LiteralPath $Manifest).RootModule
+    $manifestText = $manifestText -replace "(?m)^\s*FormatsToProcess\s*=.*$", '' -replace "(?m)^(\s*RootModule\s*=\s*)'[^']*'", "`$1'$($rootModule.Replace("'", "''"))'"
+    Set-Content -LiteralPath $noFormatManifest -Value $manifestText -Encoding utf8
+
+    $tinyManifest = Join-Path $importDir 'TinyFormat/TinyFormat.psd1'
+    New-Item -ItemType Directory -Force -Path (Split-Path $tinyManifest) | Out-Null
+    Set-Content -LiteralPath $tinyManifest -Value "@{ ModuleVersion = '1.0.0'; FormatsToProcess = @('Tiny.Format.ps1xml') }" -Encoding utf8
+    Set-Content -LiteralPath (Join-Path (Split-Path $tinyManifest) 'Tiny.Format.ps1xml') -Encoding utf8 -Value @'
+<?xml version="1.0" encoding="utf-8"?>
+<Configuration><ViewDefinitions><View><Name>Tiny</Name><ViewSelectedBy><TypeName>Tiny.Thing</TypeName></ViewSelectedBy>
+<TableControl><TableHeaders><TableColumnHeader /></TableHeaders><TableRowEntries><TableRowEntry><TableColumnItems>
+<TableColumnItem><PropertyName>A</PropertyName></TableColumnItem></TableColumnItems></TableRowEntry></TableRowEntries></TableControl>
+</View></ViewDefinitions></Configuration>
+'@
+
     $ours = Measure-ImportMilliseconds $Manifest $ImportRuns
     $empty = Measure-ImportMilliseconds $emptyManifest $ImportRuns
+    $noFormat = Measure-ImportMilliseconds $noFormatManifest $ImportRuns
+    $tiny = Measure-ImportMilliseconds $tinyManifest $ImportRuns
 }
 finally {
-    Remove-Item -LiteralPath $emptyDir -Recurse -Force -ErrorAction Ignore
+    Remove-Item -LiteralPath $importDir -Recurse -Force -ErrorAction Ignore
 }
-Add-Row 'Import-Module, empty manifest module' ('{0:N1} ms' -f $empty.Median) '' '' $null "runs $(($empty.All | ForEach-Object { '{0:N0}' -f $_ }) -join '/') ms"
-Add-Row 'Import-Module Microsoft.Graph.Entra.Rs' ('{0:N1} ms' -f $ours.Median) ('+{0:N1} ms over empty' -f ($ours.Median - $empty.Median)) '< 100 ms' ($ours.Median -lt 100) "runs $(($ours.All | ForEach-Object { '{0:N0}' -f $_ }) -join '/') ms"
+Add-Row 'Import-Module, empty manifest module' ('{0:N1} ms' -f $empty.Median) '' '' $null (Get-RunText $empty)
+Add-Row 'Import-Module Microsoft.Graph.Entra.Rs' ('{0:N1} ms' -f $ours.Median) ('+{0:N1} ms over empty' -f ($ours.Median - $empty.Median)) '< 100 ms' ($ours.Median -lt 100) (Get-RunText $ours)
+Add-Row 'diagnostic: our manifest without FormatsToProcess' ('{0:N1} ms' -f $noFormat.Median) ('+{0:N1} ms over empty' -f ($noFormat.Median - $empty.Median)) '' $null (Get-RunText $noFormat)
+Add-Row 'diagnostic: empty manifest + one-view Format.ps1xml' ('{0:N1} ms' -f $tiny.Median) ('+{0:N1} ms over empty' -f ($tiny.Median - $empty.Median)) '' $null (Get-RunText $tiny)
 
 # --- Report ------------------------------------------------------------------------------------
 $machineAfter = Get-MachineDescription
