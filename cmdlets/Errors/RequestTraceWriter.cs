@@ -17,7 +17,12 @@ internal static class RequestTraceWriter
     /// <summary>The trace level to ask the native side for: "off", "requests" or "headers".</summary>
     public static string LevelFor(PSCmdlet cmdlet)
     {
-        if (IsOn(cmdlet, "Debug", "DebugPreference")) return "headers";
+        if (IsOn(cmdlet, "Debug", "DebugPreference"))
+        {
+            DebugWithoutPrompts(cmdlet);
+            return "headers";
+        }
+
         if (IsOn(cmdlet, "Verbose", "VerbosePreference")) return "requests";
         return "off";
     }
@@ -40,6 +45,36 @@ internal static class RequestTraceWriter
         if (trace.Dropped > 0)
         {
             cmdlet.WriteVerbose($"{trace.Dropped} more requests were sent but not logged (the log is bounded).");
+        }
+    }
+
+    /// <summary>
+    /// For compiled cmdlets, PowerShell still turns -Debug into an Inquire preference for the
+    /// verbose stream (and, in older versions, the debug stream): every request line would stop a
+    /// bulk run at a prompt, and where nobody can answer (a scheduled task) the prompt itself
+    /// throws. Microsoft.Graph.Entra's cmdlet is a script, where -Debug has meant Continue since
+    /// PowerShell 7, and scripts that ran it with -Debug expect exactly that. The runtime's
+    /// switches are internal; if they ever move, PowerShell's default behaviour stays.
+    /// </summary>
+    private static void DebugWithoutPrompts(PSCmdlet cmdlet)
+    {
+        if (!cmdlet.MyInvocation.BoundParameters.ContainsKey("Debug"))
+        {
+            return;
+        }
+
+        object runtime = cmdlet.CommandRuntime;
+        const System.Reflection.BindingFlags Internal = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic;
+        if (!cmdlet.MyInvocation.BoundParameters.ContainsKey("Verbose")
+            && runtime.GetType().GetProperty("Verbose", Internal) is { CanWrite: true } verbose && verbose.PropertyType == typeof(bool))
+        {
+            verbose.SetValue(runtime, true);
+        }
+
+        if (runtime.GetType().GetProperty("DebugPreference", Internal) is { CanWrite: true } debug && debug.PropertyType == typeof(ActionPreference)
+            && (ActionPreference)debug.GetValue(runtime)! == ActionPreference.Inquire)
+        {
+            debug.SetValue(runtime, ActionPreference.Continue);
         }
     }
 

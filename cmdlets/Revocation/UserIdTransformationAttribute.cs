@@ -26,6 +26,10 @@ public sealed class UserIdTransformationAttribute : ArgumentTransformationAttrib
                 return text;
             case Guid guid:
                 return guid.ToString();
+            case System.Collections.IEnumerable:
+                // -UserId takes one user, as Microsoft.Graph.Entra's does; several are piped.
+                throw new ArgumentTransformationMetadataException(
+                    "-UserId takes one user. To revoke several, pipe them: 'a@contoso.com', 'b@contoso.com' | Revoke-EntraUserAllRefreshToken");
         }
 
         var properties = PSObject.AsPSObject(inputData).Properties;
