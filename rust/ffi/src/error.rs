@@ -13,4 +13,8 @@ pub enum NativeError {
     InvalidOptions,
     /// The HTTP client could not be built (TLS, proxy).
     ClientUnavailable,
+    /// `GraphSession::connect` was called on a sign-in flow that has not signed in.
+    NotSignedIn,
+    /// The proxy given (Connect-Entra -Proxy) is not an absolute URL.
+    InvalidProxy,
 }

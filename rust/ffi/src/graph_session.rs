@@ -3,38 +3,52 @@
 use crate::dto::SessionDto;
 use crate::error::NativeError;
 use crate::panic_boundary::{guard_result, guard_value};
-use entra_core::http::HttpSettings;
+use crate::sign_in::{ConnectSettingsDto, SignInFlow};
 use entra_core::{Session, SessionError};
 use interoptopus::ffi;
 use std::sync::Arc;
-use std::time::Duration;
+use zeroize::Zeroize;
 
 #[ffi(service)]
 pub struct GraphSession {
     pub(crate) inner: Arc<Session>,
 }
 
+fn session_error(error: SessionError) -> NativeError {
+    match error {
+        SessionError::Endpoint(_) => NativeError::InvalidEndpoint,
+        SessionError::InvalidToken => NativeError::InvalidToken,
+        SessionError::Client(_) => NativeError::ClientUnavailable,
+    }
+}
+
 #[ffi]
 impl GraphSession {
-    /// Connects with an access token the caller already has. `client_timeout_seconds` 0 means
-    /// the default; `proxy` empty means the environment's proxy settings.
-    pub fn connect_with_access_token(graph_endpoint: ffi::String, access_token: ffi::String, client_timeout_seconds: u32, proxy: ffi::String) -> ffi::Result<Self, NativeError> {
+    /// Connects with an access token the caller already has. `settings_json` as for
+    /// `SignInFlow::create` (only the Graph endpoint, timeout and proxies are used).
+    pub fn connect_with_access_token(settings_json: ffi::String, access_token: ffi::String) -> ffi::Result<Self, NativeError> {
         guard_result(|| {
-            let mut settings = HttpSettings::default();
-            if client_timeout_seconds > 0 {
-                settings.request_timeout = Duration::from_secs(u64::from(client_timeout_seconds));
-            }
-            if !proxy.as_str().is_empty() {
-                match url::Url::parse(proxy.as_str()) {
-                    Ok(url) => settings.proxy = Some(url),
-                    Err(_) => return ffi::Result::Err(NativeError::InvalidOptions),
-                }
-            }
-            match Session::with_access_token(graph_endpoint.as_str(), access_token.into_string(), &settings) {
+            let mut token = access_token.into_string();
+            let result = ConnectSettingsDto::parse(settings_json.as_str())
+                .and_then(|settings| Ok((settings.http_settings()?, settings.graph_endpoint)))
+                .and_then(|(http, graph)| Session::with_access_token(&graph, std::mem::take(&mut token), &http).map_err(session_error));
+            token.zeroize();
+            match result {
                 Ok(session) => ffi::Result::Ok(Self { inner: Arc::new(session) }),
-                Err(SessionError::Endpoint(_)) => ffi::Result::Err(NativeError::InvalidEndpoint),
-                Err(SessionError::InvalidToken) => ffi::Result::Err(NativeError::InvalidToken),
-                Err(SessionError::Client(_)) => ffi::Result::Err(NativeError::ClientUnavailable),
+                Err(error) => ffi::Result::Err(error),
+            }
+        })
+    }
+
+    /// Connects with the identity a `SignInFlow` signed in; the flow's endpoints and proxies.
+    pub fn connect(flow: &SignInFlow) -> ffi::Result<Self, NativeError> {
+        guard_result(|| {
+            let Some(tokens) = flow.token_source() else {
+                return ffi::Result::Err(NativeError::NotSignedIn);
+            };
+            match Session::with_token_source(flow.options.graph.clone(), tokens, &flow.options.http) {
+                Ok(session) => ffi::Result::Ok(Self { inner: Arc::new(session) }),
+                Err(error) => ffi::Result::Err(session_error(error)),
             }
         })
     }

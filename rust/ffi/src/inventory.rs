@@ -1,6 +1,6 @@
 //! Everything exported, for the bindings generator and the API guard.
 
-use crate::{GraphSession, RevokeJobHandle, UserQueryHandle};
+use crate::{GraphSession, RevokeJobHandle, SignInFlow, SignedInRevocationHandle, UserQueryHandle};
 use interoptopus::inventory::RustInventory;
 use interoptopus::{builtins_string, guard, service};
 
@@ -8,8 +8,10 @@ pub fn ffi_inventory() -> RustInventory {
     RustInventory::new()
         .register(builtins_string!())
         .register(guard!(ffi_inventory))
+        .register(service!(SignInFlow))
         .register(service!(GraphSession))
         .register(service!(RevokeJobHandle))
         .register(service!(UserQueryHandle))
+        .register(service!(SignedInRevocationHandle))
         .validate()
 }

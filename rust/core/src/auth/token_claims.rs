@@ -4,20 +4,36 @@
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TokenClaims {
-    #[serde(rename = "tid", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tid", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
-    #[serde(rename = "appid", alias = "azp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "appid", skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    #[serde(rename = "upn", alias = "unique_name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "upn", skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
-    #[serde(rename = "scp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "scp", skip_serializing_if = "Option::is_none")]
     pub scopes: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
-    #[serde(rename = "exp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "exp", skip_serializing_if = "Option::is_none")]
     pub expires_unix: Option<i64>,
+}
+
+/// The payload as Entra writes it: v1.0 tokens carry `appid`, `upn` and `unique_name` together,
+/// v2.0 tokens `azp` and `preferred_username`; each is read on its own so none hides another.
+#[derive(Deserialize, Default)]
+struct Payload {
+    tid: Option<String>,
+    appid: Option<String>,
+    azp: Option<String>,
+    upn: Option<String>,
+    unique_name: Option<String>,
+    preferred_username: Option<String>,
+    scp: Option<String>,
+    #[serde(default)]
+    roles: Vec<String>,
+    exp: Option<i64>,
 }
 
 impl TokenClaims {
@@ -27,11 +43,19 @@ impl TokenClaims {
         let (Some(_), Some(payload), Some(_), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
             return TokenClaims::default();
         };
-        base64::engine::general_purpose::URL_SAFE_NO_PAD
+        let payload: Payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(payload.trim_end_matches('='))
             .ok()
             .and_then(|json| serde_json::from_slice(&json).ok())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        TokenClaims {
+            tenant_id: payload.tid,
+            app_id: payload.appid.or(payload.azp),
+            account: payload.upn.or(payload.unique_name).or(payload.preferred_username),
+            scopes: payload.scp,
+            roles: payload.roles,
+            expires_unix: payload.exp,
+        }
     }
 
     /// Delegated tokens carry scopes (`scp`); app-only tokens carry only roles.
@@ -56,5 +80,15 @@ mod tests {
         assert!(!claims.is_delegated());
         assert_eq!(TokenClaims::read("emulator-token"), TokenClaims::default());
         assert_eq!(TokenClaims::read("a.!!!.c"), TokenClaims::default());
+    }
+
+    #[test]
+    fn reads_v1_tokens_with_upn_and_unique_name_and_v2_tokens_with_azp() {
+        let encode = |json: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+        let v1 = TokenClaims::read(&format!("h.{}.s", encode(r#"{"tid":"t","appid":"a","upn":"adele@contoso.com","unique_name":"adele@contoso.com","scp":"User.Read"}"#)));
+        assert_eq!(v1.account.as_deref(), Some("adele@contoso.com"));
+        assert!(v1.is_delegated());
+        let v2 = TokenClaims::read(&format!("h.{}.s", encode(r#"{"tid":"t","azp":"a2","preferred_username":"alex@contoso.com","scp":"User.Read"}"#)));
+        assert_eq!((v2.app_id.as_deref(), v2.account.as_deref()), (Some("a2"), Some("alex@contoso.com")));
     }
 }

@@ -1,0 +1,132 @@
+using System;
+using System.Management.Automation;
+using System.Text.Json;
+using Microsoft.Graph.Entra.Rs.Connection;
+using Microsoft.Graph.Entra.Rs.Errors;
+using Microsoft.Graph.Entra.Rs.Models;
+using Microsoft.Graph.Entra.Rs.Native;
+using Microsoft.Graph.Entra.Rs.Revocation;
+
+namespace Microsoft.Graph.Entra.Rs.Cmdlets;
+
+/// <summary>
+/// Revoke-EntraSignedInUserAllRefreshToken: invalidates the signed-in user's refresh tokens and
+/// browser sessions (POST /me/revokeSignInSessions). Needs a delegated sign-in
+/// (Connect-Entra -Scopes User.RevokeSessions.All -UseDeviceCode); an app-only connection has no
+/// signed-in user and gets a clear error before anything is sent. Returns an object whose
+/// Value is $true, as Microsoft's cmdlet does.
+/// </summary>
+[Cmdlet(VerbsSecurity.Revoke, "EntraSignedInUserAllRefreshToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(RevokeResult))]
+public sealed class RevokeEntraSignedInUserAllRefreshTokenCommand : PSCmdlet, IDisposable
+{
+    /// <summary>Retries after throttling or transient failures.</summary>
+    [Parameter]
+    [ValidateRange(0, 50)]
+    public int MaxRetry { get; set; } = 10;
+
+    private readonly object gate = new();
+    private SignedInRevocationHandle? handle;
+    private bool stopping;
+
+    protected override void EndProcessing()
+    {
+        string? account = null;
+        SignedInRevocationHandle? started;
+        try
+        {
+            started = EntraConnection.WithSession((session, _) =>
+            {
+                using JsonDocument doc = JsonDocument.Parse(session.Describe().IntoString());
+                account = doc.RootElement.TryGetProperty("account", out JsonElement a) ? a.GetString() : null;
+                string options = JsonSerializer.Serialize(new { userAgent = UserAgent.For(this), maxRetry = MaxRetry });
+                return SignedInRevocationHandle.Start(session, options.Utf8());
+            });
+        }
+        catch (Exception e) when (ErrorRecordFactory.TryGetNativeLoadFailure(e, out Exception loadFailure))
+        {
+            ThrowTerminatingError(ErrorRecordFactory.NativeLibraryUnavailable(loadFailure));
+            return;
+        }
+
+        if (started is null)
+        {
+            ThrowTerminatingError(NotConnectedError.Create());
+            return;
+        }
+
+        lock (gate)
+        {
+            handle = started;
+            if (stopping)
+            {
+                started.Cancel();
+            }
+        }
+
+        string target = account is null ? "the signed-in user" : $"the signed-in user '{account}'";
+        if (!ShouldProcess(target, "Revoke all refresh tokens and sign-in sessions"))
+        {
+            return;
+        }
+
+        WriteVerbose($"POST /v1.0/me/revokeSignInSessions for {target}.");
+        OutcomeRecord outcome = OutcomeRecord.ParseMany("[" + started.Run().IntoString() + "]")[0];
+        if (outcome.Succeeded)
+        {
+            WriteObject(new RevokeResult
+            {
+                UserId = outcome.Input,
+                Value = true,
+                RevokedAt = outcome.CompletedAt,
+                Attempts = outcome.Attempts,
+                Duration = TimeSpan.FromMilliseconds(outcome.DurationMs),
+                HttpStatus = outcome.HttpStatus ?? 0,
+                RequestId = outcome.RequestId,
+                ClientRequestId = outcome.ClientRequestId,
+            });
+            return;
+        }
+
+        WriteError(ToErrorRecord(outcome));
+    }
+
+    private static ErrorRecord ToErrorRecord(OutcomeRecord outcome)
+    {
+        FailureRecord failure = outcome.Failure!;
+        if (failure.Kind == "DelegatedSignInRequired")
+        {
+            return ErrorRecordFactory.Create(
+                new InvalidOperationException($"Revoking the signed-in user's sessions failed: {failure.Message}"),
+                "DelegatedSignInRequired",
+                ErrorCategory.InvalidOperation,
+                null,
+                "Connect as the user whose sessions should end: Connect-Entra -Scopes User.RevokeSessions.All -UseDeviceCode. To revoke another user's sessions with this connection, use Revoke-EntraUserAllRefreshToken -UserId.");
+        }
+
+        if (failure.Kind == "PermissionDenied")
+        {
+            failure.Message += " The signed-in user's token needs the delegated permission User.RevokeSessions.All (Connect-Entra -Scopes User.RevokeSessions.All).";
+        }
+
+        return RevocationErrors.ToErrorRecord(outcome, outcome.Input);
+    }
+
+    protected override void StopProcessing()
+    {
+        lock (gate)
+        {
+            stopping = true;
+            handle?.Cancel();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            handle?.Dispose();
+            handle = null;
+        }
+    }
+}
