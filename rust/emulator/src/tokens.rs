@@ -121,6 +121,11 @@ impl TokenRegistry {
         count
     }
 
+    /// The tokens the identity endpoints issued, for tests that check none leaks anywhere.
+    pub fn issued(&self) -> Vec<Arc<TokenInfo>> {
+        self.tokens.read().values().filter(|t| t.client_id.is_some()).cloned().collect()
+    }
+
     /// Forgets registered tokens; the default one stays (and gets its original rights back).
     pub fn reset(&self) {
         let mut tokens = self.tokens.write();

@@ -310,6 +310,9 @@ async fn the_sign_in_log_records_requests_without_secrets_and_reset_clears_apps(
     assert!(!text.contains(SECRET) && !text.contains("wrong-secret-value"));
     let apps = emu.control_get("/apps").await;
     assert!(!apps.to_string().contains(SECRET));
+    let issued = emu.control_get("/tokens").await;
+    assert_eq!(issued["accessTokens"].as_array().unwrap().len(), 1);
+    assert_eq!(issued["accessTokens"][0]["clientId"], CLIENT);
 
     emu.control_post("/reset", json!({})).await;
     assert_eq!(emu.control_get("/signins").await, json!([]));

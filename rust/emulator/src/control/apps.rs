@@ -12,6 +12,18 @@ use crate::identity::apps::AppSpec;
 use crate::reply::Reply;
 use crate::state::AppState;
 
+/// What the identity endpoints handed out: access tokens (with their app and expiry) and the
+/// refresh tokens still valid. A test emulator only: real secrets never come near it.
+pub fn issued_tokens(state: &AppState) -> Reply {
+    let access: Vec<Value> = state
+        .tokens
+        .issued()
+        .iter()
+        .map(|t| json!({ "token": t.token, "clientId": t.client_id, "kind": t.kind, "expiresAt": t.expires_at }))
+        .collect();
+    Reply::ok(json!({ "accessTokens": access, "refreshTokens": state.identity.refresh_tokens() }))
+}
+
 pub fn register(state: &AppState, body: &[u8]) -> Result<Reply, GraphError> {
     let spec: AppSpec = serde_json::from_value(json_body(body)?).map_err(|e| GraphError::bad_request(format!("Invalid app: {e}")))?;
     let app = state.identity.apps.register(spec).map_err(|e| GraphError::bad_request(format!("Invalid app: {e}")))?;

@@ -89,8 +89,9 @@ fn route(state: &AppState, method: &Method, path: &str, body: &[u8]) -> Result<R
             _ => not_allowed("GET"),
         },
         ("tokens", "") => match *method {
+            Method::GET => Ok(apps::issued_tokens(state)),
             Method::POST => tokens::register(state, body),
-            _ => not_allowed("POST"),
+            _ => not_allowed("GET, POST"),
         },
         ("tokens", "expire") => match *method {
             Method::POST => apps::expire_tokens(state, body),

@@ -46,6 +46,11 @@ pub struct IdentityState {
 }
 
 impl IdentityState {
+    /// Every refresh token still valid (tests look for them in places they must not be).
+    pub fn refresh_tokens(&self) -> Vec<String> {
+        self.refresh_tokens.lock().keys().cloned().collect()
+    }
+
     pub fn reset(&self) {
         self.apps.reset();
         self.signins.clear();
