@@ -40,7 +40,8 @@ param(
     [string] $AboutOutputPath
 )
 
-Set-StrictMode -Version Latest
+# Strict mode is set inside the entry points (not here), so dot-sourcing the script does not
+# change the caller's.
 
 $script:MamlNs = 'http://schemas.microsoft.com/maml/2004/10'
 $script:CommandNs = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
@@ -201,6 +202,7 @@ function Read-CommandHelpMarkdown {
     [CmdletBinding()]
     param([Parameter(Mandatory)] [string] $Path)
     $ErrorActionPreference = 'Stop'
+    Set-StrictMode -Version Latest
 
     $raw = [System.IO.File]::ReadAllLines($Path)
     $lines = for ($n = 0; $n -lt $raw.Count; $n++) { [pscustomobject]@{ Text = $raw[$n].TrimEnd(); Number = $n + 1 } }
@@ -611,6 +613,7 @@ function ConvertTo-AboutText {
     #>
     param([Parameter(Mandatory)] [string] $Path)
     $ErrorActionPreference = 'Stop'
+    Set-StrictMode -Version Latest
     $raw = [System.IO.File]::ReadAllLines($Path)
     $lines = @(for ($n = 0; $n -lt $raw.Count; $n++) { [pscustomobject]@{ Text = $raw[$n].TrimEnd(); Number = $n + 1 } })
     $top = Split-MarkdownHeading $lines 1
@@ -682,6 +685,7 @@ function Invoke-HelpConversion {
         [Parameter(Mandatory)] [string] $AboutOutputPath
     )
     $ErrorActionPreference = 'Stop'
+    Set-StrictMode -Version Latest
     $commandPages = @(Get-ChildItem -LiteralPath $SourcePath -Filter '*-*.md' -File | Sort-Object Name)
     if ($commandPages.Count -eq 0) { throw "No cmdlet help pages (<Verb>-<Noun>.md) in '$SourcePath'." }
     $help = foreach ($page in $commandPages) {

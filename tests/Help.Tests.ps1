@@ -22,6 +22,8 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Support/TestSetup.ps1')
+    # Read-CommandHelpMarkdown: the converter's own parser, to check the markdown itself.
+    . (Join-Path $RepoRoot 'build/ConvertTo-MamlHelp.ps1')
     $HelpSource = Join-Path $RepoRoot 'docs/help'
     $CommonParameters = [System.Management.Automation.Cmdlet]::CommonParameters
 
@@ -207,6 +209,21 @@ Describe 'Help of <Name>' -ForEach $Cmdlets {
             }
         }
         $mismatches | Should -BeNullOrEmpty
+    }
+
+    It 'shows, under ## Syntax in the markdown, each real parameter set with its parameters' {
+        $page = Read-CommandHelpMarkdown -Path (Join-Path $HelpSource "$Name.md")
+        $realSets = @($Command.ParameterSets | ForEach-Object { $_.Name -eq '__AllParameterSets' ? '(All)' : $_.Name })
+        ($page.ParameterSets.Name | Sort-Object) | Should -Be ($realSets | Sort-Object)
+        $default = $Command.DefaultParameterSet
+        if ($default) { @($page.ParameterSets | Where-Object IsDefault).Name | Should -Be @($default) }
+        foreach ($set in $Command.ParameterSets) {
+            $setName = $set.Name -eq '__AllParameterSets' ? '(All)' : $set.Name
+            $text = (@($page.ParameterSets | Where-Object Name -eq $setName)[0].Syntax) -join ' '
+            $shown = @([regex]::Matches($text, '(?<=[\s\[])-(\w+)') | ForEach-Object { $_.Groups[1].Value } | Sort-Object)
+            $real = @($set.Parameters.Name | Where-Object { $CommonParameters -notcontains $_ } | Sort-Object)
+            $shown | Should -Be $real -Because "the syntax block of set $setName should list its parameters"
+        }
     }
 
     It 'names its output types' {
