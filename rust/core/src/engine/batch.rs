@@ -61,6 +61,7 @@ pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit:
             match answer {
                 Err(error) if retry_rejected && error.status() == Some(401) => pending.push(Item { not_before: Instant::now(), ..item }),
                 Ok(success) => {
+                    ctx.session.gate().on_success();
                     ctx.limit.on_success();
                     ctx.deliver(item.work.outcome(item.attempts, started.elapsed(), Ok(success))).await;
                 }

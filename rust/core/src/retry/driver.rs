@@ -50,6 +50,7 @@ where
         };
         match answer {
             Ok(success) => {
+                session.gate().on_success();
                 hooks.on_success();
                 break Ok(success);
             }
@@ -76,13 +77,20 @@ where
     Driven { attempts: attempt, result }
 }
 
-/// The throttling response a session's gate should remember: a 429 (or a 503 that says how
-/// long to wait) pauses everyone sending with this identity.
+/// The throttling response a session's gate should remember: a 429 pauses everyone sending
+/// with this identity and paces the reopening; a 503 that says how long to wait pauses everyone.
 pub fn close_gate_if_throttled(session: &Session, error: &AttemptError) {
-    if let (Some(wait), Some(429 | 503)) = (error.retry_after(), error.status()) {
-        session.gate().close_for(Instant::now(), wait);
+    let now = Instant::now();
+    match (error.status(), error.retry_after()) {
+        (Some(429), wait) => session.gate().on_throttled(now, wait.unwrap_or(DEFAULT_THROTTLE_WAIT)),
+        (Some(503), Some(wait)) => session.gate().close_for(now, wait),
+        _ => {}
     }
 }
+
+/// A 429 without Retry-After still pauses the others this long (the request itself backs off
+/// per the policy).
+const DEFAULT_THROTTLE_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 
 async fn until_cancelled(cancel: &CancellationToken, work: impl Future<Output = ()>) -> bool {
     until_cancelled_value(cancel, work).await.is_some()

@@ -1,14 +1,41 @@
-//! A gate shared by every worker sending to one tenant: a 429 closes it until its Retry-After
-//! has passed, so the other workers wait instead of each collecting its own 429 (and extending
-//! the throttling, which is what Graph does to clients that keep sending).
+//! A gate shared by every worker sending with one identity. A 429 closes it until its
+//! Retry-After has passed, so the other workers wait instead of each collecting its own 429 (and
+//! extending the throttling, which is what Graph does to clients that keep sending).
+//!
+//! Reopening all at once would be a thundering herd: every waiter fires at the same instant, one
+//! gets the freed capacity and the rest are refused again, each refusal costing a user one of
+//! its retries. So after a 429 the gate paces: it lets one request through per interval, starting
+//! at the Retry-After (for a token bucket, the time until its next token). Each success shortens
+//! the interval a little; each new 429 episode lengthens it. Once the interval is negligible the
+//! gate is fully open again. This finds the rate Graph allows and stays just under it.
 
 use parking_lot::Mutex;
 use std::time::Duration;
 use tokio::time::Instant;
 
+/// Each success shortens the pacing interval by this factor (the rate grows ~2 % per success).
+const SPEED_UP: f64 = 0.98;
+/// A new throttling episode lengthens the interval by this factor (at least to its Retry-After).
+const SLOW_DOWN: f64 = 1.25;
+/// Below this interval pacing no longer matters: the gate opens fully.
+const OPEN_BELOW: Duration = Duration::from_millis(2);
+
+#[derive(Debug, Default)]
+struct State {
+    /// No request before this instant (the longest Retry-After seen).
+    closed_until: Option<Instant>,
+    /// While recovering from throttling: the interval between released requests.
+    pace: Option<Duration>,
+    /// The next instant a paced request may go.
+    next_slot: Option<Instant>,
+    /// When the pace was last lengthened: 429s of requests already in flight belong to the
+    /// same episode and must not lengthen it again.
+    last_slowdown: Option<Instant>,
+}
+
 #[derive(Debug, Default)]
 pub struct ThrottleGate {
-    closed_until: Mutex<Option<Instant>>,
+    state: Mutex<State>,
 }
 
 impl ThrottleGate {
@@ -16,32 +43,88 @@ impl ThrottleGate {
         Self::default()
     }
 
-    /// Closes the gate for `wait` from `now`; an earlier closing that ends later is kept.
+    /// Closes the gate for `wait` from `now` (a 503's Retry-After); a later deadline is kept.
     pub fn close_for(&self, now: Instant, wait: Duration) {
+        let mut state = self.state.lock();
         let until = now + wait;
-        let mut closed = self.closed_until.lock();
-        if closed.is_none_or(|current| current < until) {
-            *closed = Some(until);
+        if state.closed_until.is_none_or(|current| current < until) {
+            state.closed_until = Some(until);
         }
     }
 
-    /// When the gate opens, or `None` when it is open at `now`.
+    /// Graph throttled a request at `now`, asking to wait `retry_after`: close, and pace the
+    /// reopening (see the module notes).
+    pub fn on_throttled(&self, now: Instant, retry_after: Duration) {
+        self.close_for(now, retry_after);
+        let mut state = self.state.lock();
+        let same_episode = match (state.last_slowdown, state.pace) {
+            (Some(at), Some(pace)) => now.saturating_duration_since(at) < pace.max(retry_after),
+            _ => false,
+        };
+        if !same_episode {
+            let slower = state.pace.map_or(retry_after, |p| p.mul_f64(SLOW_DOWN));
+            state.pace = Some(slower.max(retry_after).max(OPEN_BELOW));
+            state.last_slowdown = Some(now);
+        }
+        let reopen = state.closed_until.unwrap_or(now);
+        if state.next_slot.is_none_or(|slot| slot < reopen) {
+            state.next_slot = Some(reopen);
+        }
+    }
+
+    /// A request went through: speed the pacing up a little, and open fully once it is negligible.
+    pub fn on_success(&self) {
+        let mut state = self.state.lock();
+        if let Some(pace) = state.pace {
+            let faster = pace.mul_f64(SPEED_UP);
+            if faster < OPEN_BELOW {
+                state.pace = None;
+                state.next_slot = None;
+            } else {
+                state.pace = Some(faster);
+            }
+        }
+    }
+
+    /// When a request may go, reserving that moment for it: `None` means now. While pacing,
+    /// every caller gets its own slot, one interval after the previous one and never before the
+    /// gate reopens; without pacing everyone may go once the gate is open.
+    pub fn reserve(&self, now: Instant) -> Option<Instant> {
+        let mut state = self.state.lock();
+        let closed = state.closed_until.filter(|until| *until > now);
+        let Some(pace) = state.pace else { return closed };
+        let earliest = closed.unwrap_or(now);
+        let slot = state.next_slot.map_or(earliest, |next| next.max(earliest));
+        state.next_slot = Some(slot + pace);
+        (slot > now).then_some(slot)
+    }
+
+    /// When the gate opens, or `None` when it is open at `now` (not counting pacing).
     pub fn opens_at(&self, now: Instant) -> Option<Instant> {
-        let closed = self.closed_until.lock();
-        closed.filter(|until| *until > now)
+        self.state.lock().closed_until.filter(|until| *until > now)
     }
 
-    /// Waits until the gate is open. Loops because another 429 may close it again meanwhile.
+    /// Waits for this request's slot. A slot is kept once reserved (re-reserving on waking would
+    /// push it back forever); only a new 429 that closed the gate meanwhile sends it back.
     pub async fn wait_open(&self) {
-        while let Some(until) = self.opens_at(Instant::now()) {
-            tokio::time::sleep_until(until).await;
+        while let Some(slot) = self.reserve(Instant::now()) {
+            tokio::time::sleep_until(slot).await;
+            if self.opens_at(Instant::now()).is_none() {
+                return;
+            }
         }
+    }
+
+    /// The current pacing interval, if pacing (for tests and diagnostics).
+    pub fn pace(&self) -> Option<Duration> {
+        self.state.lock().pace
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     #[test]
     fn a_close_keeps_the_later_deadline() {
@@ -56,11 +139,43 @@ mod tests {
         assert_eq!(gate.opens_at(t0 + Duration::from_secs(5)), Some(t0 + Duration::from_secs(7)));
     }
 
+    #[test]
+    fn after_a_429_requests_are_released_one_per_interval_from_the_retry_after() {
+        let gate = ThrottleGate::new();
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        gate.on_throttled(t0, ms(50));
+        // Everyone asking at t0 gets a distinct slot: 50, 100, 150 ms — never before Retry-After.
+        let slots: Vec<_> = (0..3).map(|_| gate.reserve(t0)).collect();
+        assert_eq!(slots, vec![Some(t0 + ms(50)), Some(t0 + ms(100)), Some(t0 + ms(150))]);
+        // Someone asking later queues behind them.
+        assert_eq!(gate.reserve(t0 + ms(60)), Some(t0 + ms(200)));
+    }
+
+    #[test]
+    fn throttling_of_the_same_episode_slow_down_once_and_successes_open_the_gate_again() {
+        let gate = ThrottleGate::new();
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        gate.on_throttled(t0, ms(40));
+        gate.on_throttled(t0 + ms(1), ms(40));
+        gate.on_throttled(t0 + ms(2), ms(39));
+        assert_eq!(gate.pace(), Some(ms(40)), "in-flight 429s belong to one episode");
+        gate.on_throttled(t0 + ms(100), ms(10));
+        assert_eq!(gate.pace(), Some(ms(50)), "a new episode lengthens the interval by a quarter");
+        for _ in 0..1000 {
+            gate.on_success();
+        }
+        assert_eq!(gate.pace(), None);
+        assert_eq!(gate.reserve(t0 + ms(200)), None);
+        assert_eq!(gate.reserve(t0 + ms(200)), None, "fully open: nobody waits");
+    }
+
     #[tokio::test(start_paused = true)]
-    async fn waiters_resume_exactly_when_the_gate_opens() {
-        let gate = std::sync::Arc::new(ThrottleGate::new());
+    async fn waiters_never_resume_before_the_retry_after_and_then_go_one_by_one() {
+        let gate = Arc::new(ThrottleGate::new());
         let start = Instant::now();
-        gate.close_for(start, Duration::from_millis(2128));
+        gate.on_throttled(start, Duration::from_millis(2128));
         let waiters: Vec<_> = (0..5)
             .map(|_| {
                 let g = gate.clone();
@@ -70,10 +185,14 @@ mod tests {
                 })
             })
             .collect();
+        let mut resumed = Vec::new();
         for w in waiters {
-            let resumed = w.await.unwrap();
-            assert!(resumed >= start + Duration::from_millis(2128));
-            assert!(resumed < start + Duration::from_millis(2200));
+            resumed.push(w.await.unwrap());
+        }
+        resumed.sort();
+        assert!(resumed[0] >= start + Duration::from_millis(2128));
+        for pair in resumed.windows(2) {
+            assert!(pair[1] - pair[0] >= Duration::from_millis(2128), "paced one Retry-After apart: {resumed:?}");
         }
     }
 }
