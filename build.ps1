@@ -55,8 +55,12 @@ function Invoke-BuildTask {
     Assert-Prerequisites -SkipCargo:$SkipCargo
     if (-not $SkipCargo) {
         $cargoArgs = Get-CargoArguments $RepoRoot $Configuration
-        Invoke-CargoBuild $RepoRoot $cargoArgs
-        Update-Bindings $RepoRoot $cargoArgs
+        if (Invoke-CargoBuild $RepoRoot $cargoArgs) {
+            Update-Bindings $RepoRoot $Configuration
+        }
+        else {
+            Write-Warning 'Package entra-bindgen does not exist yet: bindings were not regenerated.'
+        }
     }
     Invoke-DotnetBuild $RepoRoot $Configuration
     Invoke-HelpBuild $RepoRoot

@@ -32,23 +32,29 @@ function Get-CargoPackageNames {
 }
 
 function Invoke-CargoBuild {
-    # Builds the FFI cdylib and the Graph emulator binary.
+    # Builds the FFI cdylib, the Graph emulator and, when it exists, the bindings generator,
+    # in ONE cargo invocation: cargo unifies features over the packages it builds together, so
+    # a separate `cargo run -p entra-bindgen` would rebuild entra-core and entra-ffi with a
+    # different feature set (minutes with LTO). Returns whether entra-bindgen was built.
     param([Parameter(Mandatory)] [string] $RepoRoot, [Parameter(Mandatory)] [string[]] $CargoArgs)
-    Write-Step 'cargo build (entra-ffi, graph-emulator)'
-    Invoke-Native cargo (@('build') + $CargoArgs + @('-p', 'entra-ffi', '-p', 'graph-emulator')) -What 'cargo build'
+    $packages = @('entra-ffi', 'graph-emulator')
+    $withBindgen = (Get-CargoPackageNames $RepoRoot $CargoArgs) -contains 'entra-bindgen'
+    if ($withBindgen) { $packages += 'entra-bindgen' }
+    Write-Step "cargo build ($($packages -join ', '))"
+    $selection = $packages | ForEach-Object { '-p', $_ }
+    Invoke-Native cargo (@('build') + $CargoArgs + $selection) -What 'cargo build'
+    $withBindgen
 }
 
 function Update-Bindings {
-    # Regenerates cmdlets/Native/Interop.g.cs from the FFI crate's inventory. The file is
-    # committed, so a change to the Rust API shows as a diff (and the staleness test in
-    # cargo test catches a forgotten regeneration).
-    param([Parameter(Mandatory)] [string] $RepoRoot, [Parameter(Mandatory)] [string[]] $CargoArgs)
-    if ((Get-CargoPackageNames $RepoRoot $CargoArgs) -notcontains 'entra-bindgen') {
-        Write-Warning 'Package entra-bindgen does not exist yet: bindings were not regenerated.'
-        return
-    }
+    # Regenerates cmdlets/Native/Interop.g.cs from the FFI crate's inventory (the equivalent of
+    # `cargo run -p entra-bindgen -- cmdlets/Native/Interop.g.cs`, with the binary just built).
+    # The file is committed, so a change to the Rust API shows as a diff, and the staleness
+    # test in cargo test catches a forgotten regeneration.
+    param([Parameter(Mandatory)] [string] $RepoRoot, [Parameter(Mandatory)] [string] $Configuration)
+    $generator = Join-Path (Get-CargoProfileDir $RepoRoot $Configuration) (Get-ExecutableName 'entra-bindgen')
     Write-Step 'Regenerating cmdlets/Native/Interop.g.cs'
-    Invoke-Native cargo (@('run') + $CargoArgs + @('-p', 'entra-bindgen', '--', 'cmdlets/Native/Interop.g.cs')) -What 'Binding generation'
+    Invoke-Native $generator @('cmdlets/Native/Interop.g.cs') -What 'Binding generation'
 }
 
 function Invoke-CargoTest {

@@ -11,10 +11,11 @@ param(
     [string] $FullNameFilter,
     [string[]] $Tag
 )
-$ErrorActionPreference = 'Stop'
-Set-StrictMode -Version Latest
+# Neither Set-StrictMode nor $ErrorActionPreference here: test scripts run in this script's
+# scope and would inherit them, so tests would run under rules no user's session has (a
+# non-terminating error would stop, .Count on a single object would fail).
 
-Import-Module $PesterManifest -Force
+Import-Module $PesterManifest -Force -ErrorAction Stop
 
 $configuration = New-PesterConfiguration
 $configuration.Run.Path = $TestPath
@@ -37,6 +38,6 @@ $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContai
     Failed  = $failed
     Skipped = $result.SkippedCount   # NotRun (filtered out) is not a skip
     Total   = $result.TotalCount
-} | ConvertTo-Json | Set-Content -LiteralPath $SummaryFile -Encoding utf8
+} | ConvertTo-Json | Set-Content -LiteralPath $SummaryFile -Encoding utf8 -ErrorAction Stop
 
 exit (($failed -gt 0 -or $result.Result -eq 'Failed') ? 1 : 0)
