@@ -27,6 +27,18 @@ BeforeAll {
     $HelpSource = Join-Path $RepoRoot 'docs/help'
     $CommonParameters = [System.Management.Automation.Cmdlet]::CommonParameters
 
+    function Get-HelpNode([object] $Object, [string[]] $Path) {
+        # $Object.a.b... or nothing: help objects leave out what a page does not have (no
+        # parameters, no examples), and the Test task runs Pester under Set-StrictMode.
+        foreach ($name in $Path) {
+            $next = foreach ($item in @($Object)) {
+                if ($null -ne $item -and $item.PSObject.Properties[$name]) { $item.PSObject.Properties[$name].Value }
+            }
+            $Object = $next
+        }
+        @($Object | Where-Object { $null -ne $_ })
+    }
+
     function Get-ParameterText([object] $Parameter) {
         (@($Parameter.description) | ForEach-Object { $_.Text }) -join "`n"
     }
@@ -88,7 +100,8 @@ Describe 'Help of <Name>' -ForEach $Cmdlets {
     BeforeAll {
         $Command = Get-Command $Name -Module Microsoft.Graph.Entra.Rs
         $Help = Get-Help $Name -Full
-        $HelpParameters = @($Help.parameters.parameter | Where-Object { $_ })
+        $HelpParameters = Get-HelpNode $Help 'parameters', 'parameter'
+        $HelpExamples = Get-HelpNode $Help 'examples', 'example'
         $OwnParameters = Get-OwnParameterNames $Command
     }
 
@@ -110,7 +123,7 @@ Describe 'Help of <Name>' -ForEach $Cmdlets {
     }
 
     It 'has at least two examples, each with code and remarks' {
-        $examples = @($Help.examples.example | Where-Object { $_ })
+        $examples = $HelpExamples
         $examples.Count | Should -BeGreaterOrEqual 2
         foreach ($example in $examples) {
             $example.code | Should -Not -BeNullOrEmpty -Because "example '$($example.title)' needs code"
@@ -119,7 +132,7 @@ Describe 'Help of <Name>' -ForEach $Cmdlets {
     }
 
     It 'has examples that parse and call only commands that exist' {
-        foreach ($example in @($Help.examples.example)) {
+        foreach ($example in $HelpExamples) {
             $tokens = $errors = $null
             $ast = [System.Management.Automation.Language.Parser]::ParseInput($example.code, [ref] $tokens, [ref] $errors)
             $errors | Should -BeNullOrEmpty -Because "the code of '$($example.title)' must be valid PowerShell"
@@ -132,7 +145,7 @@ Describe 'Help of <Name>' -ForEach $Cmdlets {
     }
 
     It 'shows its own cmdlet in at least one example' {
-        @($Help.examples.example | Where-Object { $_.code -match [regex]::Escape($Name) }).Count | Should -BeGreaterOrEqual 1
+        @($HelpExamples | Where-Object { $_.code -match [regex]::Escape($Name) }).Count | Should -BeGreaterOrEqual 1
     }
 
     It 'describes every parameter' {
@@ -144,7 +157,7 @@ Describe 'Help of <Name>' -ForEach $Cmdlets {
     }
 
     It 'documents no parameter the cmdlet does not have' {
-        $extra = @($HelpParameters.name | Where-Object { $OwnParameters -notcontains $_ })
+        $extra = @($HelpParameters | ForEach-Object name | Where-Object { $OwnParameters -notcontains $_ })
         $extra | Should -BeNullOrEmpty
     }
 
@@ -194,15 +207,15 @@ Describe 'Help of <Name>' -ForEach $Cmdlets {
     }
 
     It 'has one syntax per parameter set, with the set''s parameters, mandatory flags and positions' {
-        $syntaxItems = @($Help.syntax.syntaxItem | Where-Object { $_ })
+        $syntaxItems = Get-HelpNode $Help 'syntax', 'syntaxItem'
         $syntaxItems.Count | Should -Be $Command.ParameterSets.Count -Because 'each parameter set needs a ### <Set> heading under ## Syntax and its parameters'
         $mismatches = foreach ($set in $Command.ParameterSets) {
             $real = @($set.Parameters | Where-Object { $CommonParameters -notcontains $_.Name })
-            $realNames = ($real.Name | Sort-Object) -join ','
-            $item = $syntaxItems | Where-Object { (@($_.parameter | Where-Object { $_ }).name | Sort-Object) -join ',' -eq $realNames } | Select-Object -First 1
+            $realNames = (@($real | ForEach-Object Name) | Sort-Object) -join ','
+            $item = $syntaxItems | Where-Object { (@(Get-HelpNode $_ 'parameter' | ForEach-Object name) | Sort-Object) -join ',' -eq $realNames } | Select-Object -First 1
             if (-not $item) { "set $($set.Name): no syntax with exactly the parameters $realNames"; continue }
             foreach ($parameter in $real) {
-                $entry = @($item.parameter) | Where-Object name -eq $parameter.Name
+                $entry = Get-HelpNode $item 'parameter' | Where-Object name -eq $parameter.Name
                 if ("$($entry.required)" -ne "$($parameter.IsMandatory)".ToLowerInvariant()) { "set $($set.Name) -$($parameter.Name): help says required=$($entry.required), the cmdlet has $($parameter.IsMandatory)" }
                 if ("$($entry.position)" -ne (Format-Position $parameter.Position)) { "set $($set.Name) -$($parameter.Name): help says position $($entry.position), the cmdlet has $(Format-Position $parameter.Position)" }
                 if ("$($entry.pipelineInput)" -ne (Get-SetPipelineInput $parameter)) { "set $($set.Name) -$($parameter.Name): help says pipeline '$($entry.pipelineInput)', the cmdlet has '$(Get-SetPipelineInput $parameter)'" }
@@ -216,18 +229,18 @@ Describe 'Help of <Name>' -ForEach $Cmdlets {
         $realSets = @($Command.ParameterSets | ForEach-Object { $_.Name -eq '__AllParameterSets' ? '(All)' : $_.Name })
         ($page.ParameterSets.Name | Sort-Object) | Should -Be ($realSets | Sort-Object)
         $default = $Command.DefaultParameterSet
-        if ($default) { @($page.ParameterSets | Where-Object IsDefault).Name | Should -Be @($default) }
+        if ($default) { @($page.ParameterSets | Where-Object IsDefault | ForEach-Object Name) | Should -Be @($default) }
         foreach ($set in $Command.ParameterSets) {
             $setName = $set.Name -eq '__AllParameterSets' ? '(All)' : $set.Name
             $text = (@($page.ParameterSets | Where-Object Name -eq $setName)[0].Syntax) -join ' '
             $shown = @([regex]::Matches($text, '(?<=[\s\[])-(\w+)') | ForEach-Object { $_.Groups[1].Value } | Sort-Object)
-            $real = @($set.Parameters.Name | Where-Object { $CommonParameters -notcontains $_ } | Sort-Object)
+            $real = @($set.Parameters | ForEach-Object Name | Where-Object { $CommonParameters -notcontains $_ } | Sort-Object)
             $shown | Should -Be $real -Because "the syntax block of set $setName should list its parameters"
         }
     }
 
     It 'names its output types' {
-        $documented = @($Help.returnValues.returnValue | ForEach-Object { $_.type.name })
+        $documented = @(Get-HelpNode $Help 'returnValues', 'returnValue', 'type', 'name')
         $documented | Should -Not -BeNullOrEmpty
         foreach ($output in $Command.OutputType) {
             switch ($output.Name) {
@@ -239,7 +252,7 @@ Describe 'Help of <Name>' -ForEach $Cmdlets {
     }
 
     It 'has related links' {
-        @($Help.relatedLinks.navigationLink | Where-Object { $_.linkText -and $_.linkText -ne 'Online Version:' }).Count | Should -BeGreaterOrEqual 1
+        @(Get-HelpNode $Help 'relatedLinks', 'navigationLink' | Where-Object { $_.linkText -and $_.linkText -ne 'Online Version:' }).Count | Should -BeGreaterOrEqual 1
     }
 }
 

@@ -65,7 +65,7 @@ Describe 'Get-EntraUser -Property completion' {
     }
 
     It 'completes the next element of a list and skips the properties already given' {
-        (Get-Completion 'Get-EntraUser -Property id, displayName, dis').CompletionText | Should -BeNullOrEmpty
+        Get-Completion 'Get-EntraUser -Property id, displayName, dis' | Should -BeNullOrEmpty
         (Get-Completion 'Get-EntraUser -Property id, dis').CompletionText | Should -Be @('displayName')
         (Get-Completion 'Get-EntraUser -UserId AdeleV@contoso.com -Property displayName, sign').CompletionText |
             Should -Be @('signInActivity', 'signInSessionsValidFromDateTime')
