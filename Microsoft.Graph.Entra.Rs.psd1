@@ -34,7 +34,7 @@
             Tags         = @('Entra', 'AzureAD', 'MicrosoftGraph', 'Identity', 'Security', 'Rust', 'PSEdition_Core')
             LicenseUri   = 'https://github.com/microsoft-graph-entra-rs/Microsoft.Graph.Entra.Rs/blob/main/LICENSE'
             ProjectUri   = 'https://github.com/microsoft-graph-entra-rs/Microsoft.Graph.Entra.Rs'
-            ReleaseNotes = '0.1.0: Revoke-EntraUserAllRefreshToken, Connect-Entra (access token), Add-/Get-EntraEnvironment.'
+            ReleaseNotes = '0.1.0: Revoke-EntraUserAllRefreshToken (streaming bulk revocation: Retry-After, shared pause, adaptive concurrency, -UseBatch, -WhatIf), Revoke-EntraSignedInUserAllRefreshToken, Get-EntraUser, Connect-Entra (device code, certificate, client secret, managed identity, environment variables, access token), Disconnect-Entra, Get-EntraContext, Add-/Get-EntraEnvironment. Help: Get-Help about_Microsoft.Graph.Entra.Rs.'
         }
     }
 }
