@@ -356,7 +356,7 @@ function ConvertTo-Paragraph {
                 # Aligned columns when they fit Get-Help's indented text, else one line per row.
                 $aligned = @(ConvertTo-TextTable $block.Lines)
                 if (($aligned | Measure-Object -Property Length -Maximum).Maximum -le 72) { $aligned -join "`n" }
-                else { ConvertTo-TableRowText $block.Lines }
+                else { (ConvertTo-TableRowText $block.Lines) -join "`n" }
             }
         }
     }
