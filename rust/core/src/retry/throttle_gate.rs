@@ -5,16 +5,19 @@
 //! Reopening all at once would be a thundering herd: every waiter fires at the same instant, one
 //! gets the freed capacity and the rest are refused again, each refusal costing a user one of
 //! its retries. So after a 429 the gate paces: it lets one request through per interval, starting
-//! at the Retry-After (for a token bucket, the time until its next token). Each success shortens
-//! the interval a little; each new 429 episode lengthens it. Once the interval is negligible the
-//! gate is fully open again. This finds the rate Graph allows and stays just under it.
+//! at the Retry-After (for a token bucket, the time until its next token) but at most
+//! `MAX_INITIAL_PACE` (a long Retry-After, like Graph's 2-5 s, is a pause, not a rate). Each
+//! success shortens the interval; each new 429 episode lengthens it. Once the interval is
+//! negligible the gate is fully open again. This finds the rate Graph allows and stays near it.
 
 use parking_lot::Mutex;
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// Each success shortens the pacing interval by this factor (the rate grows ~2 % per success).
-const SPEED_UP: f64 = 0.98;
+/// Each success shortens the pacing interval by this factor (the rate grows ~5 % per success).
+const SPEED_UP: f64 = 0.95;
+/// Pacing starts no slower than this (20 requests a second, Graph's sustained write rate).
+const MAX_INITIAL_PACE: Duration = Duration::from_millis(50);
 /// A new throttling episode lengthens the interval by this factor (at least to its Retry-After).
 const SLOW_DOWN: f64 = 1.25;
 /// Below this interval pacing no longer matters: the gate opens fully.
@@ -58,12 +61,13 @@ impl ThrottleGate {
         self.close_for(now, retry_after);
         let mut state = self.state.lock();
         let same_episode = match (state.last_slowdown, state.pace) {
-            (Some(at), Some(pace)) => now.saturating_duration_since(at) < pace.max(retry_after),
+            (Some(at), Some(pace)) => now.saturating_duration_since(at) < pace,
             _ => false,
         };
         if !same_episode {
-            let slower = state.pace.map_or(retry_after, |p| p.mul_f64(SLOW_DOWN));
-            state.pace = Some(slower.max(retry_after).max(OPEN_BELOW));
+            let floor = retry_after.min(MAX_INITIAL_PACE);
+            let slower = state.pace.map_or(floor, |p| p.mul_f64(SLOW_DOWN));
+            state.pace = Some(slower.max(floor).max(OPEN_BELOW));
             state.last_slowdown = Some(now);
         }
         let reopen = state.closed_until.unwrap_or(now);
@@ -163,12 +167,15 @@ mod tests {
         assert_eq!(gate.pace(), Some(ms(40)), "in-flight 429s belong to one episode");
         gate.on_throttled(t0 + ms(100), ms(10));
         assert_eq!(gate.pace(), Some(ms(50)), "a new episode lengthens the interval by a quarter");
+        gate.on_throttled(t0 + ms(200), Duration::from_secs(5));
+        assert_eq!(gate.pace(), Some(ms(62) + Duration::from_micros(500)), "a long Retry-After pauses; it does not set the rate");
         for _ in 0..1000 {
             gate.on_success();
         }
         assert_eq!(gate.pace(), None);
-        assert_eq!(gate.reserve(t0 + ms(200)), None);
-        assert_eq!(gate.reserve(t0 + ms(200)), None, "fully open: nobody waits");
+        let after_pause = t0 + ms(200) + Duration::from_secs(5);
+        assert_eq!(gate.reserve(after_pause), None);
+        assert_eq!(gate.reserve(after_pause), None, "fully open: nobody waits");
     }
 
     #[tokio::test(start_paused = true)]
@@ -192,7 +199,7 @@ mod tests {
         resumed.sort();
         assert!(resumed[0] >= start + Duration::from_millis(2128));
         for pair in resumed.windows(2) {
-            assert!(pair[1] - pair[0] >= Duration::from_millis(2128), "paced one Retry-After apart: {resumed:?}");
+            assert!(pair[1] - pair[0] >= MAX_INITIAL_PACE, "paced apart, not a herd: {resumed:?}");
         }
     }
 }
