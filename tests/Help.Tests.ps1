@@ -288,9 +288,10 @@ Describe 'Revoke-EntraUserAllRefreshToken help' {
         $RevokeHelpText | Should -Match 'home tenant'
     }
 
-    It 'explains throttling: Retry-After, the shared pause and adaptive concurrency' {
+    It 'explains throttling: Retry-After, the shared pause, paced resumption and adaptive concurrency' {
         $RevokeHelpText | Should -Match 'Retry-After'
         $RevokeHelpText | Should -Match '(?i)every request of the connection'
+        $RevokeHelpText | Should -Match '(?i)paced|paces'
         $RevokeHelpText | Should -Match '(?i)adaptive concurrency|halves'
     }
 
@@ -333,6 +334,7 @@ Describe 'about_Microsoft.Graph.Entra.Rs' {
         @{ Topic = 'guest users'; Pattern = 'home tenant' }
         @{ Topic = 'Retry-After'; Pattern = 'Retry-After' }
         @{ Topic = 'the shared pause'; Pattern = '(?i)shared pause' }
+        @{ Topic = 'paced resumption'; Pattern = '(?i)paced resumption' }
         @{ Topic = 'adaptive concurrency'; Pattern = '(?i)adaptive concurrency' }
         @{ Topic = 'the output'; Pattern = 'RevokeResult' }
         @{ Topic = 'the differences from Microsoft.Graph.Entra'; Pattern = '(?i)differences from microsoft\.graph\.entra' }
