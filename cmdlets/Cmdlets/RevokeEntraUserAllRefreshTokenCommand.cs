@@ -22,7 +22,6 @@ public sealed class RevokeEntraUserAllRefreshTokenCommand : PSCmdlet, IDisposabl
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("ObjectId", "Id", "UserPrincipalName")]
     [UserIdTransformation]
-    [ValidateNotNullOrEmpty]
     public string UserId { get; set; } = null!;
 
     /// <summary>Requests in flight at most (lowered automatically while Graph throttles).</summary>

@@ -26,7 +26,7 @@ public sealed class UserIdTransformationAttribute : ArgumentTransformationAttrib
                 return text;
             case Guid guid:
                 return guid.ToString();
-            case System.Collections.IEnumerable:
+            case System.Collections.IEnumerable when value is not System.Collections.IDictionary:
                 // -UserId takes one user, as Microsoft.Graph.Entra's does; several are piped.
                 throw new ArgumentTransformationMetadataException(
                     "-UserId takes one user. To revoke several, pipe them: 'a@contoso.com', 'b@contoso.com' | Revoke-EntraUserAllRefreshToken");
