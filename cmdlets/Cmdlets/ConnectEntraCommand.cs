@@ -129,6 +129,8 @@ public sealed class ConnectEntraCommand : PSCmdlet, IDisposable
 
     protected override void EndProcessing()
     {
+        // -Debug would otherwise make every verbose line and the device code warning a prompt.
+        RequestTraceWriter.DebugWithoutPrompts(this);
         if (!EnvironmentRegistry.TryGet(Environment, out EntraEnvironment environment))
         {
             ThrowTerminatingError(ErrorRecordFactory.NotFound(

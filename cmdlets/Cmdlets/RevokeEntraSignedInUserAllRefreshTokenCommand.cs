@@ -31,6 +31,7 @@ public sealed class RevokeEntraSignedInUserAllRefreshTokenCommand : PSCmdlet, ID
 
     protected override void EndProcessing()
     {
+        RequestTraceWriter.DebugWithoutPrompts(this);
         string? account = null;
         SignedInRevocationHandle? started;
         try

@@ -56,7 +56,7 @@ internal static class RequestTraceWriter
     /// PowerShell 7, and scripts that ran it with -Debug expect exactly that. The runtime's
     /// switches are internal; if they ever move, PowerShell's default behaviour stays.
     /// </summary>
-    private static void DebugWithoutPrompts(PSCmdlet cmdlet)
+    internal static void DebugWithoutPrompts(PSCmdlet cmdlet)
     {
         if (!cmdlet.MyInvocation.BoundParameters.ContainsKey("Debug"))
         {
@@ -75,6 +75,16 @@ internal static class RequestTraceWriter
             && (ActionPreference)debug.GetValue(runtime)! == ActionPreference.Inquire)
         {
             debug.SetValue(runtime, ActionPreference.Continue);
+        }
+
+        // Warnings too (Connect-Entra's device code instruction): the caller's $WarningPreference
+        // applies, as without -Debug, unless that is Inquire itself.
+        if (!cmdlet.MyInvocation.BoundParameters.ContainsKey("WarningAction")
+            && runtime.GetType().GetProperty("WarningPreference", Internal) is { CanWrite: true } warning && warning.PropertyType == typeof(ActionPreference)
+            && (ActionPreference)warning.GetValue(runtime)! == ActionPreference.Inquire)
+        {
+            ActionPreference caller = cmdlet.GetVariableValue("WarningPreference") is ActionPreference p && p != ActionPreference.Inquire ? p : ActionPreference.Continue;
+            warning.SetValue(runtime, caller);
         }
     }
 
