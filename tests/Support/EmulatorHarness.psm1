@@ -259,7 +259,133 @@ function Connect-GraphEmulator {
     Connect-Entra -Environment $Name -AccessToken $secure -NoWelcome
 }
 
+# The emulator's own tenant (domains contoso.onmicrosoft.com and contoso.com).
+$script:EmulatorTenantId = 'e3a1b5c2-7d4f-4e8a-9b6c-0123456789ab'
+# The X-IDENTITY-HEADER its App Service managed identity endpoint accepts.
+$script:EmulatorIdentityHeader = 'emulator-identity-header'
+
+function Get-GraphEmulatorTenantId {
+    <# .SYNOPSIS The emulator's tenant id (its domains are contoso.onmicrosoft.com and contoso.com). #>
+    [OutputType([string])]
+    param()
+    $script:EmulatorTenantId
+}
+
+function Get-GraphEmulatorIdentityHeader {
+    <# .SYNOPSIS The IDENTITY_HEADER value the emulator's App Service managed identity endpoint accepts. #>
+    [OutputType([string])]
+    param()
+    $script:EmulatorIdentityHeader
+}
+
+function Register-GraphEmulatorApp {
+    <#
+    .SYNOPSIS Registers an app with the emulator's identity endpoints (POST /_emulator/apps).
+    .PARAMETER Certificate  Certificates whose public keys the app accepts client assertions from.
+    .PARAMETER DeviceCode   The device code behaviour: @{ user; pendingPolls; outcome = 'approve'|'decline'|'expire'; intervalSeconds }.
+    .PARAMETER ManagedIdentity  System (answers without a client id) or User (answers for its client id).
+    .EXAMPLE Register-GraphEmulatorApp -ClientId $id -Secret 's3cret' -Roles User.RevokeSessions.All
+    #>
+    [CmdletBinding()]
+    param(
+        [string] $ClientId = [guid]::NewGuid().ToString(),
+        [string[]] $Secret = @(),
+        [System.Security.Cryptography.X509Certificates.X509Certificate2[]] $Certificate = @(),
+        [string[]] $Roles = @(),
+        [string[]] $DelegatedScopes,
+        [ValidateRange(1, [int]::MaxValue)] [int] $TokenLifetimeSeconds,
+        [hashtable] $DeviceCode,
+        [ValidateSet('System', 'User')] [string] $ManagedIdentity,
+        [string] $TenantId,
+        [switch] $PublicClient,
+        [switch] $RejectIssuedTokens,
+        [psobject] $Emulator
+    )
+    $body = [ordered]@{
+        clientId     = $ClientId
+        secrets      = @($Secret)
+        certificates = @($Certificate | ForEach-Object { [Convert]::ToBase64String($_.RawData) })
+        roles        = @($Roles)
+        publicClient = $PublicClient.IsPresent
+    }
+    if ($PSBoundParameters.ContainsKey('DelegatedScopes')) { $body.delegatedScopes = @($DelegatedScopes) }
+    if ($TokenLifetimeSeconds) { $body.tokenLifetimeSeconds = $TokenLifetimeSeconds }
+    if ($DeviceCode) { $body.deviceCode = $DeviceCode }
+    if ($ManagedIdentity) { $body.managedIdentity = $ManagedIdentity.ToLowerInvariant() }
+    if ($TenantId) { $body.tenantId = $TenantId }
+    if ($RejectIssuedTokens) { $body.rejectIssuedTokens = $true }
+    Invoke-EmulatorControl POST '/_emulator/apps' $body $Emulator
+}
+
+function Get-GraphEmulatorSignIn {
+    <# .SYNOPSIS The identity requests the emulator received (endpoint, grantType, clientId, credential, scope, status, error, aadsts). #>
+    [CmdletBinding()]
+    param([psobject] $Emulator)
+    Invoke-EmulatorControl GET '/_emulator/signins' $null $Emulator | ForEach-Object { $_ }
+}
+
+function Clear-GraphEmulatorSignIn {
+    [CmdletBinding()]
+    param([psobject] $Emulator)
+    Invoke-EmulatorControl DELETE '/_emulator/signins' $null $Emulator | Out-Null
+}
+
+function Invoke-GraphEmulatorTokenExpiry {
+    <# .SYNOPSIS Expires now every token the emulator's identity endpoints issued (to -ClientId only, when given). #>
+    [CmdletBinding()]
+    param([string] $ClientId, [psobject] $Emulator)
+    $body = $ClientId ? @{ clientId = $ClientId } : @{}
+    (Invoke-EmulatorControl POST '/_emulator/tokens/expire' $body $Emulator).expired
+}
+
+function Get-GraphEmulatorIssuedToken {
+    <# .SYNOPSIS Every access and refresh token the emulator's identity endpoints issued, as strings. #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param([psobject] $Emulator)
+    $issued = Invoke-EmulatorControl GET '/_emulator/tokens' $null $Emulator
+    @($issued.accessTokens | ForEach-Object token) + @($issued.refreshTokens) | Where-Object { $_ }
+}
+
+function New-GraphEmulatorCertificate {
+    <#
+    .SYNOPSIS A self-signed RSA 2048 certificate with its (exportable) private key, for
+    client assertions. Not stored anywhere.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Security.Cryptography.X509Certificates.X509Certificate2])]
+    param(
+        [string] $Subject = "CN=entra-rs-test-$([guid]::NewGuid().ToString('N').Substring(0, 8))",
+        [DateTimeOffset] $NotBefore = [DateTimeOffset]::UtcNow.AddDays(-1),
+        [DateTimeOffset] $NotAfter = [DateTimeOffset]::UtcNow.AddDays(30)
+    )
+    $rsa = [System.Security.Cryptography.RSA]::Create(2048)
+    try {
+        $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new(
+            $Subject, $rsa, [System.Security.Cryptography.HashAlgorithmName]::SHA256,
+            [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $request.CreateSelfSigned($NotBefore, $NotAfter)
+    }
+    finally { $rsa.Dispose() }
+}
+
+function Add-GraphEmulatorEnvironment {
+    <#
+    .SYNOPSIS Registers the emulator as a cloud (its URL is both the Graph and the sign-in
+    endpoint) and returns the environment name.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param([string] $Name = 'GraphEmulator', [psobject] $Emulator)
+    $target = Resolve-Emulator $Emulator
+    Add-EntraEnvironment -Name $Name -GraphEndpoint $target.Url -AzureADEndpoint $target.Url | Out-Null
+    $Name
+}
+
 Export-ModuleMember -Function Get-GraphEmulatorPath, Start-GraphEmulator, Stop-GraphEmulator,
     Reset-GraphEmulator, Get-GraphEmulatorRequest, Clear-GraphEmulatorRequest, Get-GraphEmulatorStat,
     Set-GraphEmulatorFault, Add-GraphEmulatorToken, ConvertTo-GraphUserSegment, Get-GraphEmulatorUser,
-    Get-GraphEmulatorUserState, Connect-GraphEmulator
+    Get-GraphEmulatorUserState, Connect-GraphEmulator, Get-GraphEmulatorTenantId,
+    Get-GraphEmulatorIdentityHeader, Register-GraphEmulatorApp, Get-GraphEmulatorSignIn,
+    Clear-GraphEmulatorSignIn, Invoke-GraphEmulatorTokenExpiry, Get-GraphEmulatorIssuedToken,
+    New-GraphEmulatorCertificate, Add-GraphEmulatorEnvironment
