@@ -291,6 +291,31 @@ Describe 'Connect-Entra sign-in flows' {
             (Get-EntraContext).Account | Should -BeExactly 'AlexW@contoso.com'
         }
 
+        It 'stops polling at Ctrl+C and leaves no connection' {
+            Register-GraphEmulatorApp -ClientId $ClientId -DeviceCode @{ pendingPolls = 1000 } | Out-Null
+            $shell = [powershell]::Create()
+            try {
+                $null = $shell.AddScript({
+                        param($Manifest, $Environment, $Client)
+                        Import-Module $Manifest
+                        Connect-Entra -Environment $Environment -ClientId $Client -UseDeviceCode -NoWelcome -WarningAction SilentlyContinue
+                    }).AddArgument($ManifestPath).AddArgument($Env).AddArgument($ClientId)
+                $async = $shell.BeginInvoke()
+                $deadline = [DateTime]::UtcNow.AddSeconds(20)
+                while (@(Get-TokenRequests).Count -lt 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+                @(Get-TokenRequests).Count | Should -BeGreaterOrEqual 1 -Because 'the flow is polling'
+                $watch = [Diagnostics.Stopwatch]::StartNew()
+                $shell.Stop()
+                $watch.Elapsed.TotalSeconds | Should -BeLessThan 3
+                $async.IsCompleted | Should -BeTrue
+            }
+            finally { $shell.Dispose() }
+            Get-EntraContext | Should -BeNullOrEmpty
+            $polls = @(Get-TokenRequests).Count
+            Start-Sleep -Milliseconds 1500
+            @(Get-TokenRequests).Count | Should -Be $polls -Because 'no poll after Ctrl+C'
+        }
+
         It 'reports a declined sign-in' {
             Register-GraphEmulatorApp -ClientId $ClientId -DeviceCode @{ pendingPolls = 0; outcome = 'decline' } | Out-Null
             $err = Get-ConnectError { Connect-Entra -Environment $Env -ClientId $ClientId -UseDeviceCode -NoWelcome -WarningAction SilentlyContinue }
