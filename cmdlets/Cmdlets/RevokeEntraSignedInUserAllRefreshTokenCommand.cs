@@ -75,17 +75,7 @@ public sealed class RevokeEntraSignedInUserAllRefreshTokenCommand : PSCmdlet, ID
         OutcomeRecord outcome = OutcomeRecord.ParseMany("[" + started.Run().IntoString() + "]")[0];
         if (outcome.Succeeded)
         {
-            WriteObject(new RevokeResult
-            {
-                UserId = outcome.Input,
-                Value = true,
-                RevokedAt = outcome.CompletedAt,
-                Attempts = outcome.Attempts,
-                Duration = TimeSpan.FromMilliseconds(outcome.DurationMs),
-                HttpStatus = outcome.HttpStatus ?? 0,
-                RequestId = outcome.RequestId,
-                ClientRequestId = outcome.ClientRequestId,
-            });
+            WriteObject(RevokeJobPump.ToResult(outcome));
             return;
         }
 

@@ -122,7 +122,7 @@ internal sealed class RevokeJobPump : IDisposable
         progress.Update(job.Progress());
     }
 
-    private static RevokeResult ToResult(OutcomeRecord outcome) => new()
+    internal static RevokeResult ToResult(OutcomeRecord outcome) => new()
     {
         UserId = outcome.Input,
         Value = true,

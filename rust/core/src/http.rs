@@ -209,7 +209,7 @@ fn is_connection_io_error(error: &reqwest::Error) -> bool {
 }
 
 /// The error and its causes on one line ("error sending request: connection closed before…").
-fn describe_chain(error: &reqwest::Error) -> String {
+pub(crate) fn describe_chain(error: &reqwest::Error) -> String {
     let mut text = error.without_url_ref().to_string();
     let mut source = error.source();
     while let Some(err) = source {

@@ -113,8 +113,7 @@ impl Credential for CertificateCredential {
                 .field("scope", self.scope.clone())
                 .field("client_assertion_type", ASSERTION_TYPE)
                 .secret("client_assertion", self.assertion(unix_now())?);
-            let answer = request_token(&self.client, self.authority.token_url(), &form).await?;
-            Ok(IssuedToken { token: answer.token, lifetime: answer.expires_in })
+            Ok(request_token(&self.client, self.authority.token_url(), &form).await?.into())
         })
     }
 

@@ -44,8 +44,7 @@ impl Credential for ClientSecretCredential {
                 .field("client_id", self.client_id.clone())
                 .field("scope", self.scope.clone())
                 .secret("client_secret", SecretString::from(self.secret.expose_secret().to_owned()));
-            let answer = request_token(&self.client, self.authority.token_url(), &form).await?;
-            Ok(IssuedToken { token: answer.token, lifetime: answer.expires_in })
+            Ok(request_token(&self.client, self.authority.token_url(), &form).await?.into())
         })
     }
 

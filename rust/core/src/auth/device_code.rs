@@ -138,16 +138,15 @@ impl DeviceCodeFlow {
         }
     }
 
-    fn signed_in(self, answer: TokenAnswer, issued_at: std::time::Instant) -> RenewingToken {
+    fn signed_in(self, mut answer: TokenAnswer, issued_at: std::time::Instant) -> RenewingToken {
         let credential = RefreshTokenCredential {
             client: self.client,
             authority: self.authority,
             client_id: self.client_id,
             scope: self.scope,
-            refresh_token: Mutex::new(answer.refresh_token),
+            refresh_token: Mutex::new(answer.refresh_token.take()),
         };
-        let first = IssuedToken { token: answer.token, lifetime: answer.expires_in };
-        RenewingToken::with_first(Box::new(credential), first, issued_at, self.clock)
+        RenewingToken::with_first(Box::new(credential), answer.into(), issued_at, self.clock)
     }
 }
 
@@ -189,11 +188,11 @@ impl Credential for RefreshTokenCredential {
                 .field("client_id", self.client_id.clone())
                 .field("scope", self.scope.clone())
                 .secret("refresh_token", refresh_token);
-            let answer = request_token(&self.client, self.authority.token_url(), &form).await?;
-            if let Some(rotated) = answer.refresh_token {
+            let mut answer = request_token(&self.client, self.authority.token_url(), &form).await?;
+            if let Some(rotated) = answer.refresh_token.take() {
                 *self.refresh_token.lock() = Some(rotated);
             }
-            Ok(IssuedToken { token: answer.token, lifetime: answer.expires_in })
+            Ok(answer.into())
         })
     }
 

@@ -153,7 +153,7 @@ impl Credential for ManagedIdentityCredential {
                 Err(e) => return Err(e),
             };
             let answer = parse_token_answer(&body).ok_or_else(|| AuthError::Unavailable(format!("{} answered without a usable access token.", self.what())))?;
-            Ok(IssuedToken { token: answer.token, lifetime: answer.expires_in })
+            Ok(answer.into())
         })
     }
 

@@ -5,11 +5,11 @@
 
 use super::entra_error::EntraError;
 use super::{AccessToken, AuthError};
+use crate::http::describe_chain;
 use crate::retry::parse_retry_after;
 use bytes::Bytes;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
-use std::error::Error as _;
 use std::time::{Duration, SystemTime};
 use url::Url;
 use zeroize::Zeroizing;
@@ -89,6 +89,12 @@ pub struct TokenAnswer {
     pub refresh_token: Option<SecretString>,
 }
 
+impl From<TokenAnswer> for super::IssuedToken {
+    fn from(answer: TokenAnswer) -> Self {
+        Self { token: answer.token, lifetime: answer.expires_in }
+    }
+}
+
 #[derive(Deserialize)]
 struct TokenBody {
     access_token: String,
@@ -149,7 +155,7 @@ pub async fn send(call: &Call<'_>, build: impl Fn() -> reqwest::RequestBuilder) 
                 tokio::time::sleep(backoff(attempt)).await;
                 continue;
             }
-            Err(error) => return Err(AuthError::Unavailable(format!("{} {} could not be reached: {}", capitalised(call.what), origin(call.url), describe(&error)))),
+            Err(error) => return Err(AuthError::Unavailable(format!("{} {} could not be reached: {}", capitalised(call.what), origin(call.url), describe_chain(&error)))),
         };
         let status = response.status().as_u16();
         let retry_after = response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| parse_retry_after(v, SystemTime::now()));
@@ -159,7 +165,7 @@ pub async fn send(call: &Call<'_>, build: impl Fn() -> reqwest::RequestBuilder) 
                 tokio::time::sleep(backoff(attempt)).await;
                 continue;
             }
-            Err(error) => return Err(AuthError::Unavailable(format!("The answer of {} {} could not be read: {}", call.what, origin(call.url), describe(&error)))),
+            Err(error) => return Err(AuthError::Unavailable(format!("The answer of {} {} could not be read: {}", call.what, origin(call.url), describe_chain(&error)))),
         };
         if (200..300).contains(&status) {
             return Ok(body);
@@ -209,21 +215,6 @@ pub fn origin(url: &Url) -> String {
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
-}
-
-/// The error and its causes on one line, without the URL (which may carry a query).
-pub fn describe(error: &reqwest::Error) -> String {
-    let mut text = error.to_string();
-    if let Some(url) = error.url() {
-        text = text.replace(&format!(" for url ({url})"), "");
-    }
-    let mut source = error.source();
-    while let Some(err) = source {
-        text.push_str(": ");
-        text.push_str(&err.to_string());
-        source = err.source();
-    }
-    text
 }
 
 #[cfg(test)]
