@@ -46,10 +46,11 @@ pub trait Credential: Send + Sync + fmt::Debug {
     fn kind(&self) -> &'static str;
 }
 
+/// Cloned on every `access_token()` (the engine asks before each attempt): cheap to clone.
 #[derive(Clone)]
 struct Current {
     token: Arc<AccessToken>,
-    claims: TokenClaims,
+    claims: Arc<TokenClaims>,
     refresh_at: Instant,
     expires_at: Instant,
     /// Obtained because Graph rejected the previous token.
@@ -162,7 +163,7 @@ impl RenewingToken {
 fn current(issued: IssuedToken, at: Instant, after_rejection: bool) -> Current {
     let lifetime = issued.lifetime;
     let margin = REFRESH_MARGIN.min(lifetime / 2);
-    let claims = TokenClaims::read(issued.token.expose());
+    let claims = Arc::new(TokenClaims::read(issued.token.expose()));
     Current { token: Arc::new(issued.token), claims, refresh_at: at + (lifetime - margin), expires_at: at + lifetime, after_rejection }
 }
 
@@ -176,7 +177,7 @@ impl TokenSource for RenewingToken {
     }
 
     fn claims(&self) -> TokenClaims {
-        self.current.read().claims.clone()
+        TokenClaims::clone(&self.current.read().claims)
     }
 
     fn kind(&self) -> &'static str {
