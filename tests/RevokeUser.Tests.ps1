@@ -126,7 +126,8 @@ Describe 'Revoke-EntraUserAllRefreshToken' {
             $errors = $null
             $results = $Adele.Upn, [pscustomobject]@{ Name = 'x' }, $Alex.Upn |
                 Revoke-EntraUserAllRefreshToken -ErrorAction SilentlyContinue -ErrorVariable errors
-            $results.UserId | Should -Be @($Adele.Upn, $Alex.Upn)
+            # Users are revoked concurrently, so results come in completion order.
+            ($results.UserId | Sort-Object) | Should -Be (@($Adele.Upn, $Alex.Upn) | Sort-Object)
             $errors | Should -HaveCount 1
             Get-Request | Should -HaveCount 2
         }
