@@ -13,7 +13,8 @@
                   cmdlet does). Ratios: loop / ours, and ours / latency floor, the floor being
                   users x latency / throttle limit (what perfect concurrency would take).
       rate limit  400 users, emulator rate limit 20 requests/s (burst 20), no latency: time vs
-                  users / 20 s, early retries (must be 0) and errors.
+                  users / 20 s, early retries (must be 0) and errors; the same for 300 users at
+                  100 requests/s with a burst of 10 (short Retry-After values).
       memory      peak working set (Process.PeakWorkingSet64) of a child pwsh revoking 100,000
                   users generated lazily in the pipeline vs 1,000 users, results only counted.
       import      Import-Module in a fresh pwsh, several times (median, first run discarded),
@@ -230,6 +231,16 @@ try {
     $rateMet = $rateRatio -le 1.1 -and $rateRun.Stats.earlyRetries -eq 0 -and $rateRun.Errors -eq 0
     Add-Row "rate-limited $RateLimitPerSecond/s, $RateLimitUsers users" ('{0:N2} s' -f $rateRun.Seconds) ('{0:N2}x users/{1} s ({2:N1} s)' -f $rateRatio, $RateLimitPerSecond, $ideal) '<= 1.1x, 0 early retries, 0 errors' $rateMet `
         "results $($rateRun.Results), errors $($rateRun.Errors), early retries $($rateRun.Stats.earlyRetries), 429s $($rateRun.Stats.throttled), requests $($rateRun.Stats.totalRequests)"
+
+    # A faster limit with a small burst (as in the Pester test): Retry-After is ~10 ms here.
+    $fastRate = 100
+    $fastUsers = [math]::Min(300, $RateLimitUsers)
+    Write-Host "Rate limit: $fastUsers users at $fastRate requests/s (burst 10)" -ForegroundColor Cyan
+    $fastRun = Measure-Revoke @(1..$fastUsers | ForEach-Object { Get-Upn $_ }) @{} @{ rateLimitPerSecond = $fastRate; rateLimitBurst = 10; latencyMs = 0 }
+    $fastIdeal = $fastUsers / $fastRate
+    $fastRatio = $fastRun.Seconds / $fastIdeal
+    Add-Row "rate-limited $fastRate/s burst 10, $fastUsers users" ('{0:N2} s' -f $fastRun.Seconds) ('{0:N2}x users/{1} s ({2:N1} s)' -f $fastRatio, $fastRate, $fastIdeal) '<= 1.1x, 0 early retries, 0 errors' ($fastRatio -le 1.1 -and $fastRun.Stats.earlyRetries -eq 0 -and $fastRun.Errors -eq 0) `
+        "results $($fastRun.Results), errors $($fastRun.Errors), early retries $($fastRun.Stats.earlyRetries), 429s $($fastRun.Stats.throttled), requests $($fastRun.Stats.totalRequests)"
 
     # --- Memory ------------------------------------------------------------------------------
     Write-Host "Memory: child pwsh revoking $MemoryBaselineUsers, then $MemoryUsers streamed users (latency 0)" -ForegroundColor Cyan

@@ -4,6 +4,8 @@
 # generated users (user000001@contoso.com .. user001000@contoso.com). No test asserts how fast
 # anything is (that is bench/); the one bound on Ctrl+C is a generous correctness check.
 # Tag Slow marks the test that takes tens of seconds; the full run (no -Tag) includes it.
+# The runs under faults and rate limits have a hang guard (Invoke-RevokeGuarded) so that an
+# engine that slows to a crawl fails those tests instead of stalling the suite.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Support/TestSetup.ps1')
@@ -25,6 +27,34 @@ BeforeAll {
         $errors = $null
         $results = $UserIds | Revoke-EntraUserAllRefreshToken @Parameters -ErrorAction SilentlyContinue -ErrorVariable errors
         @{ Results = @($results); Errors = @($errors) }
+    }
+
+    function Invoke-RevokeGuarded {
+        # Like Invoke-Revoke, but in its own runspace with a hang guard: a run that has not
+        # finished after $GuardSeconds is stopped and fails the test. The bound is many times
+        # what the run needs; it only keeps a regressed engine from stalling the whole suite.
+        param([object[]] $UserIds, [hashtable] $Parameters = @{}, [int] $GuardSeconds = 300)
+        $shell = [powershell]::Create()
+        try {
+            $null = $shell.AddScript({
+                    param($Manifest, $UserIds, $Parameters)
+                    Import-Module $Manifest
+                    $errors = $null
+                    $results = $UserIds | Revoke-EntraUserAllRefreshToken @Parameters -ErrorAction SilentlyContinue -ErrorVariable errors
+                    [pscustomobject]@{ Results = @($results); Errors = @($errors) }
+                }).AddArgument($ManifestPath).AddArgument($UserIds).AddArgument($Parameters)
+            $handle = $shell.BeginInvoke()
+            if (-not $handle.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds($GuardSeconds))) {
+                $shell.Stop()
+                $stats = Get-GraphEmulatorStat
+                throw "The revoke of $($UserIds.Count) users had not finished after $GuardSeconds s (hang guard; $($stats.revokedUsers) revoked, $($stats.totalRequests) requests so far)."
+            }
+            $run = $shell.EndInvoke($handle) | Select-Object -Last 1
+            @{ Results = @($run.Results | Where-Object { $null -ne $_ }); Errors = @($run.Errors | Where-Object { $null -ne $_ }) }
+        }
+        finally {
+            $shell.Dispose()
+        }
     }
 
     function Get-ErrorSummary([object[]] $Errors) {
@@ -49,7 +79,7 @@ Describe 'Bulk revocation' {
             # 5 % dropped connections.
             Set-GraphEmulatorFault @{ rate429 = 0.15; retryAfter429 = '0.05'; rate503 = 0.05; rate504 = 0.05; rateDrop = 0.05 } | Out-Null
 
-            $run = Invoke-Revoke $AllUpns
+            $run = Invoke-RevokeGuarded $AllUpns
             $run.Errors | Should -HaveCount 0
             $run.Results | Should -HaveCount 1000
             $run.Results.UserId | Sort-Object -Unique | Should -HaveCount 1000
@@ -85,7 +115,7 @@ Describe 'Bulk revocation' {
 
         It 'completes 300 users under a rate limit of 100/s (burst 10) with every result and no early retry' {
             Set-GraphEmulatorFault @{ rateLimitPerSecond = 100; rateLimitBurst = 10 } | Out-Null
-            $run = Invoke-Revoke $AllUpns[0..299]
+            $run = Invoke-RevokeGuarded $AllUpns[0..299]
             Get-ErrorSummary $run.Errors | Should -BeNullOrEmpty
             $run.Results | Should -HaveCount 300
             $run.Results.UserId | Sort-Object -Unique | Should -HaveCount 300
@@ -257,7 +287,7 @@ Describe 'Bulk revocation' {
 
         It 'retries throttled batch items on their own Retry-After: every result, no early retry' {
             Set-GraphEmulatorFault @{ rate429 = 0.3; retryAfter429 = '0.05' } | Out-Null
-            $run = Invoke-Revoke $AllUpns[0..299] @{ UseBatch = $true }
+            $run = Invoke-RevokeGuarded $AllUpns[0..299] @{ UseBatch = $true }
             $run.Errors | Should -HaveCount 0
             $run.Results | Should -HaveCount 300
             $run.Results.UserId | Sort-Object -Unique | Should -HaveCount 300

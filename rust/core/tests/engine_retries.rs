@@ -111,3 +111,22 @@ fn max_retries_zero_makes_a_single_attempt() {
     assert!(matches!(outcome.result, Err(Failure::Graph { retries_exhausted: true, .. })), "{outcome:?}");
     assert_eq!(harness.graph.requests().len(), 1);
 }
+
+#[test]
+fn a_request_waiting_out_its_backoff_leaves_its_concurrency_slot_to_others() {
+    // -ThrottleLimit 1: user 1 gets a 504 and waits 0.5-1 s before its retry. Meanwhile the
+    // only slot serves the other users: their requests go while user 1 waits, not after.
+    let harness = Harness::new(|res, nth| if user_index(res) == Some(1) && nth == 1 { Reply::status(504).raw(b"timeout") } else { Reply::ok() });
+    let retry = RetryPolicy { max_retries: 3, base_delay: Duration::from_secs(1), max_delay: Duration::from_secs(2) };
+    let inputs: Vec<String> = (1..=3).map(user).collect();
+
+    let outcomes = harness.run(JobOptions { retry, ..options(1, false) }, &inputs);
+
+    assert!(outcomes.iter().all(|o| o.result.is_ok()), "{outcomes:?}");
+    let first = harness.graph.calls_for(&resource(&user(1)));
+    assert_eq!(first.len(), 2);
+    for other in [user(2), user(3)] {
+        let call = &harness.graph.calls_for(&resource(&other))[0];
+        assert!(call.at < first[1].at, "{other} waited for user 1's backoff: {:?} after its retry", call.at.duration_since(first[1].at));
+    }
+}

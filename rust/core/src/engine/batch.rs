@@ -11,12 +11,13 @@ use crate::graph_error::{GraphError, ResponseIds};
 use crate::http::{RequestContext, post};
 use crate::outcome::Failure;
 use crate::request_url::{batch_item_revoke_url, batch_url};
-use crate::retry::{Decision, LimitPermit, parse_retry_after};
+use crate::retry::{Decision, parse_retry_after};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::SystemTime;
+use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::Instant;
 
 struct Item {
@@ -25,13 +26,18 @@ struct Item {
     not_before: Instant,
 }
 
-pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit: LimitPermit) {
+pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit: OwnedSemaphorePermit) {
     let started = Instant::now();
     let mut pending: Vec<Item> = works.into_iter().map(|work| Item { work, attempts: 0, not_before: started }).collect();
     let mut renewed = false;
     while !pending.is_empty() {
         let earliest = pending.iter().map(|i| i.not_before).min().unwrap_or(started);
-        if !ctx.sleep(earliest.saturating_duration_since(Instant::now())).await || !ctx.wait_gate().await {
+        if !ctx.sleep(earliest.saturating_duration_since(Instant::now())).await {
+            break;
+        }
+        // A concurrency slot only while the batch request is on the wire (see AttemptHooks).
+        let Some(slot) = ctx.concurrency_slot().await else { break };
+        if !ctx.wait_gate().await {
             break;
         }
         let now = Instant::now();
@@ -53,6 +59,7 @@ pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit:
             pending.extend(ready);
             break;
         };
+        drop(slot);
         // An expired token is renewed once per batch; the rejected items go again at once.
         let rejected = answers.iter().any(|a| matches!(a, Err(e) if e.status() == Some(401)));
         let retry_rejected = rejected && !renewed && ctx.renew(&token).await;

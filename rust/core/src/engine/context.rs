@@ -6,7 +6,7 @@ use crate::auth::AccessToken;
 use crate::outcome::Failure;
 use crate::outcome::Outcome;
 use crate::retry::driver::{AttemptHooks, close_gate_if_throttled};
-use crate::retry::{AdaptiveLimit, Decision, RetryPolicy};
+use crate::retry::{AdaptiveLimit, Decision, LimitPermit, RetryPolicy};
 use crate::trace::TraceSink;
 use crate::session::Session;
 use std::sync::Arc;
@@ -56,6 +56,16 @@ impl JobContext {
         }
     }
 
+    /// A concurrency slot under the adaptive limit, held while one request is on the wire.
+    /// None when cancelled meanwhile.
+    pub async fn concurrency_slot(&self) -> Option<LimitPermit> {
+        tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => None,
+            permit = self.limit.acquire() => Some(permit),
+        }
+    }
+
     /// Sleeps before a retry. False when cancelled meanwhile.
     pub async fn sleep(&self, wait: Duration) -> bool {
         tokio::select! {
@@ -102,6 +112,12 @@ impl JobContext {
 
 /// The job's side of each attempt: concurrency adapts, counters count.
 impl AttemptHooks for JobContext {
+    type AttemptSlot = LimitPermit;
+
+    fn attempt_slot(&self) -> impl Future<Output = LimitPermit> + Send {
+        self.limit.acquire()
+    }
+
     fn on_success(&self) {
         self.limit.on_success();
     }

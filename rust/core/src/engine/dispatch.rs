@@ -1,6 +1,6 @@
 //! Takes inputs off the queue and starts them under the job's concurrency limit.
 
-use super::MAX_BATCH_SIZE;
+use super::{MAX_BATCH_SIZE, WORKS_PER_SLOT};
 use super::context::JobContext;
 use super::{batch, single};
 use crate::identifier::UserIdentifier;
@@ -8,7 +8,7 @@ use crate::outcome::{Failure, Outcome};
 use chrono::Utc;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::mpsc;
+use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 
 pub(super) struct Work {
@@ -26,15 +26,16 @@ impl Work {
 /// How long a batch waits for more inputs to fill up once it has a first one.
 const BATCH_LINGER: Duration = Duration::from_millis(5);
 
-pub(super) async fn dispatch(ctx: Arc<JobContext>, mut input: mpsc::Receiver<Work>, use_batch: bool) {
+pub(super) async fn dispatch(ctx: Arc<JobContext>, mut input: mpsc::Receiver<Work>, use_batch: bool, throttle_limit: usize) {
     let mut tasks = JoinSet::new();
+    let works = Arc::new(Semaphore::new(throttle_limit * WORKS_PER_SLOT));
     loop {
-        // A slot first, then the input: while every slot is busy, inputs gather in the queue
-        // (and fill batches) instead of being pulled into tasks that could not start anyway.
+        // A work slot first, then the input: while every work slot is busy, inputs gather in the
+        // queue (and fill batches) instead of being pulled into tasks that could not start anyway.
         let permit = tokio::select! {
             biased;
             _ = ctx.cancel.cancelled() => break,
-            permit = ctx.limit.acquire() => permit,
+            permit = works.clone().acquire_owned() => permit.expect("the work semaphore is never closed"),
         };
         let first = tokio::select! {
             biased;

@@ -63,7 +63,7 @@ impl RevokeJob {
         let cancel = CancellationToken::new();
         let trace = Arc::new(TraceSink::new(options.trace));
         let context = JobContext::new(session, options.retry, options.user_agent, limit.clone(), progress.clone(), cancel.clone(), trace.clone(), outcome_tx);
-        runtime.spawn(dispatch(Arc::new(context), input_rx, options.use_batch));
+        runtime.spawn(dispatch(Arc::new(context), input_rx, options.use_batch, throttle_limit));
         Self {
             runtime,
             input: Mutex::new(Some(input_tx)),

@@ -19,3 +19,7 @@ pub const MAX_BATCH_SIZE: usize = 20;
 pub const MIN_THROTTLE_LIMIT: usize = 1;
 pub const MAX_THROTTLE_LIMIT: usize = 256;
 pub const DEFAULT_THROTTLE_LIMIT: usize = 32;
+/// How many works (users, or batches with -UseBatch) may be under way at once per slot of
+/// -ThrottleLimit. Under way includes waiting out a retry's backoff, which holds no concurrency
+/// slot; the spare works keep the slots busy meanwhile. Bounded, so intake stays bounded.
+pub const WORKS_PER_SLOT: usize = 4;

@@ -4,12 +4,12 @@ use super::context::JobContext;
 use super::dispatch::Work;
 use crate::http::{RequestContext, post};
 use crate::request_url::revoke_sign_in_sessions_url;
-use crate::retry::LimitPermit;
 use crate::retry::driver::drive;
 use std::sync::Arc;
+use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::Instant;
 
-pub(super) async fn revoke_one(ctx: Arc<JobContext>, work: Work, permit: LimitPermit) {
+pub(super) async fn revoke_one(ctx: Arc<JobContext>, work: Work, permit: OwnedSemaphorePermit) {
     let started = Instant::now();
     let url = revoke_sign_in_sessions_url(ctx.session.endpoint(), &work.id);
     let client = ctx.session.client();
@@ -22,8 +22,8 @@ pub(super) async fn revoke_one(ctx: Arc<JobContext>, work: Work, permit: LimitPe
     .await;
     let result = driven.result.map(|(success, _body)| success);
     ctx.deliver(work.outcome(driven.attempts, started.elapsed(), result)).await;
-    // The slot is freed only once the outcome is queued (as a batch does): while the consumer
-    // takes no outcomes, finished work waits here holding its slot, so the dispatcher stops
-    // pulling input instead of parking one finished task per user.
+    // The work slot is freed only once the outcome is queued (as a batch does): while the
+    // consumer takes no outcomes, finished work waits here holding its slot, so the dispatcher
+    // stops pulling input instead of parking one finished task per user.
     drop(permit);
 }

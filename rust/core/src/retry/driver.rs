@@ -14,6 +14,11 @@ use tokio_util::sync::CancellationToken;
 
 /// What a caller adds around each attempt (concurrency adaptation, counters).
 pub trait AttemptHooks {
+    /// Held while one attempt is on the wire (a concurrency slot), never during a retry's wait:
+    /// a request sleeping out its backoff must not keep another user's request from going.
+    type AttemptSlot: Send;
+    /// Taken before the gate is waited for, so only requests that can go reserve a paced slot.
+    fn attempt_slot(&self) -> impl Future<Output = Self::AttemptSlot> + Send;
     fn on_success(&self) {}
     /// Decides what follows a failed attempt (usually via `RetryPolicy::decide`).
     fn on_failure(&self, attempt: u32, error: &AttemptError) -> Decision;
@@ -32,10 +37,13 @@ where
     F: FnMut(Arc<AccessToken>, u32) -> Fut,
     Fut: Future<Output = Result<(AttemptSuccess, bytes::Bytes), AttemptError>>,
 {
+    // Attempts counts requests sent: one cancelled or refused a token before sending is none.
     let mut attempt = 0;
     let mut renewed = false;
     let result = loop {
-        attempt += 1;
+        let Some(slot) = until_cancelled_value(cancel, hooks.attempt_slot()).await else {
+            break Err(Failure::Cancelled);
+        };
         if !until_cancelled(cancel, session.gate().wait_open()).await {
             break Err(Failure::Cancelled);
         }
@@ -44,10 +52,12 @@ where
             Some(Err(e)) => break Err(Failure::SignIn(e)),
             Some(Ok(token)) => token,
         };
+        attempt += 1;
         let answer = match until_cancelled_value(cancel, send(token.clone(), attempt)).await {
             None => break Err(Failure::Cancelled),
             Some(answer) => answer,
         };
+        drop(slot);
         match answer {
             Ok(success) => {
                 session.gate().on_success();
@@ -111,6 +121,13 @@ pub struct PolicyHooks<'a> {
 }
 
 impl AttemptHooks for PolicyHooks<'_> {
+    /// One request at a time: nothing to share.
+    type AttemptSlot = ();
+
+    fn attempt_slot(&self) -> impl Future<Output = ()> + Send {
+        std::future::ready(())
+    }
+
     fn on_failure(&self, attempt: u32, error: &AttemptError) -> Decision {
         close_gate_if_throttled(self.session, error);
         self.policy.decide(attempt, error, fastrand::f64())

@@ -7,7 +7,7 @@
 //! its retries. So after a 429 the gate paces: it lets one request through per interval, starting
 //! at the Retry-After (for a token bucket, the time until its next token) but at most
 //! `MAX_INITIAL_PACE` (a long Retry-After, like Graph's 2-5 s, is a pause, not a rate). Each
-//! success shortens the interval; each new 429 episode lengthens it. Once the interval is
+//! success shortens the interval; each new 429 episode lengthens it by a factor. Once the interval is
 //! negligible the gate is fully open again. This finds the rate Graph allows and stays near it.
 
 use parking_lot::Mutex;
@@ -20,6 +20,10 @@ const SPEED_UP: f64 = 0.95;
 const MAX_INITIAL_PACE: Duration = Duration::from_millis(50);
 /// A new throttling episode lengthens the interval by this factor (at least to its Retry-After).
 const SLOW_DOWN: f64 = 1.25;
+/// Pacing never gets slower than this (Graph's sustained write rate again). Without a bound,
+/// 429s that come regardless of the rate (a service under load, a fault injector) would slow
+/// the pace down episode after episode, each by a quarter, until the run crawled.
+const MAX_PACE: Duration = MAX_INITIAL_PACE;
 /// Below this interval pacing no longer matters: the gate opens fully.
 const OPEN_BELOW: Duration = Duration::from_millis(2);
 
@@ -65,9 +69,15 @@ impl ThrottleGate {
             _ => false,
         };
         if !same_episode {
-            let floor = retry_after.min(MAX_INITIAL_PACE);
-            let slower = state.pace.map_or(floor, |p| p.mul_f64(SLOW_DOWN));
-            state.pace = Some(slower.max(floor).max(OPEN_BELOW));
+            // The Retry-After sets the pace only when the gate was fully open: later episodes
+            // slow the current pace down by a factor. Resetting to the Retry-After each time
+            // would pin the rate at 1/Retry-After whenever 429s are scattered rather than a
+            // sign of a too-fast pace (every pacing gain lost to one 429).
+            let slower = match state.pace {
+                None => retry_after.min(MAX_INITIAL_PACE),
+                Some(pace) => pace.mul_f64(SLOW_DOWN),
+            };
+            state.pace = Some(slower.clamp(OPEN_BELOW, MAX_PACE));
             state.last_slowdown = Some(now);
         }
         let reopen = state.closed_until.unwrap_or(now);
@@ -168,7 +178,7 @@ mod tests {
         gate.on_throttled(t0 + ms(100), ms(10));
         assert_eq!(gate.pace(), Some(ms(50)), "a new episode lengthens the interval by a quarter");
         gate.on_throttled(t0 + ms(200), Duration::from_secs(5));
-        assert_eq!(gate.pace(), Some(ms(62) + Duration::from_micros(500)), "a long Retry-After pauses; it does not set the rate");
+        assert_eq!(gate.pace(), Some(MAX_PACE), "a long Retry-After pauses; it does not set the rate, and the pace has a bound");
         for _ in 0..1000 {
             gate.on_success();
         }
@@ -176,6 +186,21 @@ mod tests {
         let after_pause = t0 + ms(200) + Duration::from_secs(5);
         assert_eq!(gate.reserve(after_pause), None);
         assert_eq!(gate.reserve(after_pause), None, "fully open: nobody waits");
+    }
+
+    #[test]
+    fn scattered_429s_while_pacing_slow_the_pace_by_a_factor_not_back_to_the_retry_after() {
+        let gate = ThrottleGate::new();
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        gate.on_throttled(t0, ms(50));
+        for _ in 0..20 {
+            gate.on_success();
+        }
+        let recovered = gate.pace().unwrap();
+        assert!(recovered < ms(20), "{recovered:?}");
+        gate.on_throttled(t0 + Duration::from_secs(1), ms(50));
+        assert_eq!(gate.pace(), Some(recovered.mul_f64(SLOW_DOWN)));
     }
 
     #[tokio::test(start_paused = true)]
