@@ -105,7 +105,8 @@ Describe 'Connect-Entra' {
             $context | Should -HaveCount 1
             $context.Environment | Should -BeExactly $EnvironmentName
             $context.GraphEndpoint | Should -BeExactly $Emulator.Url
-            $context.AuthType | Should -BeExactly 'AccessToken'
+            $context.AuthType | Should -BeExactly 'UserProvidedAccessToken'
+            $context.TokenCredentialType | Should -BeExactly 'UserProvidedAccessToken'
             $context.TokenKind | Should -BeExactly 'Opaque'
             $context.TenantId | Should -BeNullOrEmpty
         }

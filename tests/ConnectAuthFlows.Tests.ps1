@@ -70,7 +70,8 @@ Describe 'Connect-Entra sign-in flows' {
             $context = Get-EntraContext
             $context.TenantId | Should -BeExactly $Tenant
             $context.ClientId | Should -BeExactly $ClientId
-            $context.AuthType | Should -BeExactly 'ClientSecret'
+            $context.AuthType | Should -BeExactly 'AppOnly'
+            $context.TokenCredentialType | Should -BeExactly 'ClientSecret'
             $context.TokenKind | Should -BeExactly 'AppOnly'
             $context.Roles | Should -Be @('User.RevokeSessions.All')
             $context.Environment | Should -BeExactly $Env
@@ -100,7 +101,7 @@ Describe 'Connect-Entra sign-in flows' {
         It 'signs a client assertion with -Certificate that the emulator verifies' {
             Register-GraphEmulatorApp -ClientId $ClientId -Certificate $Certificate -Roles User.RevokeSessions.All | Out-Null
             Connect-Entra -Environment $Env -ClientId $ClientId -TenantId $Tenant -Certificate $Certificate -NoWelcome
-            (Get-EntraContext).AuthType | Should -BeExactly 'Certificate'
+            (Get-EntraContext).TokenCredentialType | Should -BeExactly 'ClientCertificate'
             (Revoke-EntraUserAllRefreshToken -UserId 'AlexW@contoso.com').Value | Should -BeTrue
             (Get-TokenRequests)[0].credential | Should -BeExactly 'assertion'
         }
@@ -131,7 +132,7 @@ Describe 'Connect-Entra sign-in flows' {
             It 'finds it by -CertificateThumbprint' {
                 Register-GraphEmulatorApp -ClientId $ClientId -Certificate $Stored -Roles User.RevokeSessions.All | Out-Null
                 Connect-Entra -Environment $Env -ClientId $ClientId -TenantId $Tenant -CertificateThumbprint $Stored.Thumbprint -NoWelcome
-                (Get-EntraContext).AuthType | Should -BeExactly 'Certificate'
+                (Get-EntraContext).TokenCredentialType | Should -BeExactly 'ClientCertificate'
             }
 
             It 'finds it by -CertificateSubjectName, with or without CN=' {
@@ -182,6 +183,7 @@ Describe 'Connect-Entra sign-in flows' {
             Connect-Entra -Environment $Env -Identity -NoWelcome
             $context = Get-EntraContext
             $context.AuthType | Should -BeExactly 'ManagedIdentity'
+            $context.TokenCredentialType | Should -BeExactly 'ManagedIdentity'
             $context.ClientId | Should -BeExactly $ClientId
             (Revoke-EntraUserAllRefreshToken -UserId 'MeganB@contoso.com').Value | Should -BeTrue
             $request = @(Get-GraphEmulatorSignIn)
@@ -234,14 +236,17 @@ Describe 'Connect-Entra sign-in flows' {
             Register-GraphEmulatorApp -ClientId $ClientId -Secret $Secret -Roles User.RevokeSessions.All | Out-Null
             $env:AZURE_TENANT_ID = $Tenant; $env:AZURE_CLIENT_ID = $ClientId; $env:AZURE_CLIENT_SECRET = $Secret
             Connect-Entra -Environment $Env -EnvironmentVariable -NoWelcome
-            (Get-EntraContext).AuthType | Should -BeExactly 'ClientSecret'
+            (Get-EntraContext).AuthType | Should -BeExactly 'EnvironmentVariable'
+            (Get-EntraContext).TokenCredentialType | Should -BeExactly 'EnvironmentVariable'
+            (Get-TokenRequests)[-1].credential | Should -BeExactly 'secret'
         }
 
         It 'signs in with a PEM file in AZURE_CLIENT_CERTIFICATE_PATH' {
             Register-GraphEmulatorApp -ClientId $ClientId -Certificate $Certificate -Roles User.RevokeSessions.All | Out-Null
             $env:AZURE_TENANT_ID = $Tenant; $env:AZURE_CLIENT_ID = $ClientId; $env:AZURE_CLIENT_CERTIFICATE_PATH = $PemPath
             Connect-Entra -Environment $Env -EnvironmentVariable -NoWelcome
-            (Get-EntraContext).AuthType | Should -BeExactly 'Certificate'
+            (Get-EntraContext).TokenCredentialType | Should -BeExactly 'EnvironmentVariable'
+            (Get-TokenRequests)[-1].credential | Should -BeExactly 'assertion'
         }
 
         It 'signs in with a PFX and AZURE_CLIENT_CERTIFICATE_PASSWORD' {
@@ -269,7 +274,8 @@ Describe 'Connect-Entra sign-in flows' {
             "$shown" | Should -Match 'enter the code [A-Z]{4}-[A-Z]{4}'
 
             $context = Get-EntraContext
-            $context.AuthType | Should -BeExactly 'DeviceCode'
+            $context.AuthType | Should -BeExactly 'Delegated'
+            $context.TokenCredentialType | Should -BeExactly 'DeviceCode'
             $context.TokenKind | Should -BeExactly 'Delegated'
             $context.Account | Should -BeExactly 'AdeleV@contoso.com'
             $context.Scopes | Should -Be @('User.RevokeSessions.All', 'User.Read')
@@ -327,7 +333,7 @@ Describe 'Connect-Entra sign-in flows' {
     Context 'Access token (AccessTokenParameterSet)' {
         It 'still connects with a token obtained elsewhere' {
             Connect-Entra -Environment $Env -AccessToken (ConvertTo-SecureString $Emulator.Token -AsPlainText -Force) -NoWelcome
-            (Get-EntraContext).AuthType | Should -BeExactly 'AccessToken'
+            (Get-EntraContext).AuthType | Should -BeExactly 'UserProvidedAccessToken'
             (Revoke-EntraUserAllRefreshToken -UserId 'LeeG@contoso.com').Value | Should -BeTrue
             Get-GraphEmulatorSignIn | Should -BeNullOrEmpty
         }

@@ -147,7 +147,7 @@ public sealed class ConnectEntraCommand : PSCmdlet, IDisposable
 
         try
         {
-            (GraphSession session, string authType) = ParameterSetName switch
+            (GraphSession session, string nativeKind) = ParameterSetName switch
             {
                 AccessTokenSet => (ConnectWithAccessToken(environment), "AccessToken"),
                 SecretSet => SignIn(environment, ClientId ?? ClientSecretCredential.UserName, TenantId, f => WithSecret(f, ClientSecretCredential.Password)),
@@ -156,7 +156,8 @@ public sealed class ConnectEntraCommand : PSCmdlet, IDisposable
                 EnvironmentVariableSet => ConnectWithEnvironmentVariables(environment),
                 _ => ConnectWithDeviceCode(environment),
             };
-            EntraConnection.Set(session, new EntraConnection.ConnectionInfo(environment, authType, DateTimeOffset.Now));
+            string credentialType = AuthenticationKinds.TokenCredentialType(nativeKind, ParameterSetName == EnvironmentVariableSet);
+            EntraConnection.Set(session, new EntraConnection.ConnectionInfo(environment, credentialType, DateTimeOffset.Now));
         }
         catch (EnumException<NativeError> e)
         {
@@ -225,11 +226,11 @@ public sealed class ConnectEntraCommand : PSCmdlet, IDisposable
         }
 
         GraphSession session = GraphSession.Connect(created);
-        return (session, AuthTypeOf(session));
+        return (session, CredentialKindOf(session));
     }
 
     /// <summary>The kind of credential the native session says it uses (ClientSecret, Certificate, …).</summary>
-    private static string AuthTypeOf(GraphSession session)
+    private static string CredentialKindOf(GraphSession session)
     {
         using var doc = System.Text.Json.JsonDocument.Parse(session.Describe().IntoString());
         return doc.RootElement.TryGetProperty("authType", out var type) ? type.GetString() ?? "" : "";

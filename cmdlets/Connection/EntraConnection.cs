@@ -15,7 +15,7 @@ internal static class EntraConnection
     private static GraphSession? session;
     private static ConnectionInfo? info;
 
-    internal sealed record ConnectionInfo(EntraEnvironment Environment, string AuthType, DateTimeOffset ConnectedAt);
+    internal sealed record ConnectionInfo(EntraEnvironment Environment, string TokenCredentialType, DateTimeOffset ConnectedAt);
 
     public static bool IsConnected
     {

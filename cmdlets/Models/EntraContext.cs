@@ -8,9 +8,11 @@ public sealed class EntraContext
     public string? TenantId { get; init; }
     public string? ClientId { get; init; }
     public string? Account { get; init; }
-    /// <summary>AccessToken, ClientSecret, Certificate, ManagedIdentity, …</summary>
+    /// <summary>As Get-MgContext says it: Delegated, AppOnly, UserProvidedAccessToken, ManagedIdentity or EnvironmentVariable.</summary>
     public string AuthType { get; init; } = "";
-    /// <summary>Delegated, AppOnly, or Opaque when the token is not a readable JWT.</summary>
+    /// <summary>As Get-MgContext says it: DeviceCode, ClientCertificate, ClientSecret, ManagedIdentity, UserProvidedAccessToken or EnvironmentVariable.</summary>
+    public string TokenCredentialType { get; init; } = "";
+    /// <summary>What the token's claims say: Delegated, AppOnly, or Opaque when the token is not a readable JWT.</summary>
     public string TokenKind { get; init; } = "";
     public string[] Scopes { get; init; } = Array.Empty<string>();
     public string[] Roles { get; init; } = Array.Empty<string>();
