@@ -52,6 +52,14 @@ Describe 'Revoke-EntraSignedInUserAllRefreshToken' {
         (Get-GraphEmulatorUserState $Adele).revocations | Should -Be 1
     }
 
+    It 'writes one verbose line per request, as the bulk cmdlet does' {
+        Connect-AsAdele
+        $verbose = Revoke-EntraSignedInUserAllRefreshToken -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match '^POST ' }
+        @($verbose).Count | Should -Be 1
+        $verbose.Message | Should -Match '^POST /v1\.0/me/revokeSignInSessions -> 200 \(attempt 1, \d+ ms\)$'
+    }
+
     It 'sends nothing with -WhatIf' {
         Connect-AsAdele
         Revoke-EntraSignedInUserAllRefreshToken -WhatIf | Should -BeNullOrEmpty

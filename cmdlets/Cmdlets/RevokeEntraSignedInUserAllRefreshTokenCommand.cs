@@ -40,7 +40,7 @@ public sealed class RevokeEntraSignedInUserAllRefreshTokenCommand : PSCmdlet, ID
             {
                 using JsonDocument doc = JsonDocument.Parse(session.Describe().IntoString());
                 account = doc.RootElement.TryGetProperty("account", out JsonElement a) ? a.GetString() : null;
-                string options = JsonSerializer.Serialize(new { userAgent = UserAgent.For(this), maxRetry = MaxRetry });
+                string options = JsonSerializer.Serialize(new { userAgent = UserAgent.For(this), maxRetry = MaxRetry, trace = RequestTraceWriter.LevelFor(this) });
                 return SignedInRevocationHandle.Start(session, options.Utf8());
             });
         }
@@ -71,8 +71,10 @@ public sealed class RevokeEntraSignedInUserAllRefreshTokenCommand : PSCmdlet, ID
             return;
         }
 
-        WriteVerbose($"POST /v1.0/me/revokeSignInSessions for {target}.");
+        WriteVerbose($"Revoking the sessions of {target} (POST /v1.0/me/revokeSignInSessions).");
         OutcomeRecord outcome = OutcomeRecord.ParseMany("[" + started.Run().IntoString() + "]")[0];
+        // One line per request sent (retries included), as the bulk cmdlet writes them.
+        RequestTraceWriter.Write(this, started.TakeTrace().IntoString());
         if (outcome.Succeeded)
         {
             WriteObject(RevokeJobPump.ToResult(outcome));

@@ -2,7 +2,7 @@
 //! the pipeline thread (`run` blocks) and cancellable from StopProcessing (`cancel`). The answer
 //! is an outcome document in the same shape as a bulk job's, so C# maps errors the same way.
 
-use crate::dto::OutcomeDto;
+use crate::dto::{OutcomeDto, TraceDto, TraceLevelDto};
 use crate::error::NativeError;
 use crate::graph_session::GraphSession;
 use crate::panic_boundary::{guard_result, guard_value};
@@ -11,6 +11,7 @@ use chrono::{SecondsFormat, Utc};
 use entra_core::retry::RetryPolicy;
 use entra_core::retry::policy::DEFAULT_MAX_RETRIES;
 use entra_core::signed_in_user::{SignedInRevokeError, revoke_signed_in_user};
+use entra_core::trace::TraceSink;
 use entra_core::{Outcome, Session};
 use interoptopus::ffi;
 use serde::Deserialize;
@@ -24,6 +25,8 @@ struct OptionsDto {
     user_agent: String,
     #[serde(default = "default_max_retry")]
     max_retry: u32,
+    #[serde(default)]
+    trace: TraceLevelDto,
 }
 
 fn default_max_retry() -> u32 {
@@ -38,14 +41,18 @@ pub struct SignedInRevocationHandle {
     session: Arc<Session>,
     options: OptionsDto,
     cancel: CancellationToken,
+    trace: TraceSink,
 }
 
 #[ffi]
 impl SignedInRevocationHandle {
-    /// `options_json`: {"userAgent","maxRetry"}.
+    /// `options_json`: {"userAgent","maxRetry","trace":"off|requests|headers"}.
     pub fn start(session: &GraphSession, options_json: ffi::String) -> ffi::Result<Self, NativeError> {
         guard_result(|| match serde_json::from_str::<OptionsDto>(options_json.as_str()) {
-            Ok(options) => ffi::Result::Ok(Self { session: session.inner.clone(), options, cancel: CancellationToken::new() }),
+            Ok(options) => {
+                let trace = TraceSink::new(options.trace.into());
+                ffi::Result::Ok(Self { session: session.inner.clone(), options, cancel: CancellationToken::new(), trace })
+            }
             Err(_) => ffi::Result::Err(NativeError::InvalidOptions),
         })
     }
@@ -56,7 +63,7 @@ impl SignedInRevocationHandle {
         guard_value(ffi::String::from_string(fallback.to_owned()), || {
             let started = std::time::Instant::now();
             let policy = RetryPolicy { max_retries: self.options.max_retry, ..RetryPolicy::default() };
-            let done = runtime::handle().block_on(revoke_signed_in_user(&self.session, policy, &self.options.user_agent, &self.cancel, None));
+            let done = runtime::handle().block_on(revoke_signed_in_user(&self.session, policy, &self.options.user_agent, &self.cancel, Some(&self.trace)));
             // The signed-in account names the input, as a UPN names a user in the bulk cmdlet.
             let input = self.session.claims().account.unwrap_or_else(|| "me".to_owned());
             let json = match done.result {
@@ -90,6 +97,14 @@ impl SignedInRevocationHandle {
                 }
             };
             ffi::String::from_string(json)
+        })
+    }
+
+    /// The requests logged since the last call as JSON {"entries":[…],"dropped":n}.
+    pub fn take_trace(&self) -> ffi::String {
+        guard_value(ffi::String::from_string(r#"{"entries":[],"dropped":0}"#.to_owned()), || {
+            let (entries, dropped) = self.trace.take();
+            ffi::String::from_string(TraceDto::new(&entries, dropped).to_json())
         })
     }
 

@@ -24,6 +24,8 @@ const SLOW_DOWN: f64 = 1.25;
 /// 429s that come regardless of the rate (a service under load, a fault injector) would slow
 /// the pace down episode after episode, each by a quarter, until the run crawled.
 const MAX_PACE: Duration = MAX_INITIAL_PACE;
+/// A pace unused this long is forgotten: the gate opens fully.
+const FORGET_PACE_AFTER: Duration = Duration::from_secs(5);
 /// Below this interval pacing no longer matters: the gate opens fully.
 const OPEN_BELOW: Duration = Duration::from_millis(2);
 
@@ -106,6 +108,12 @@ impl ThrottleGate {
     pub fn reserve(&self, now: Instant) -> Option<Instant> {
         let mut state = self.state.lock();
         let closed = state.closed_until.filter(|until| *until > now);
+        if closed.is_none() && state.next_slot.is_some_and(|next| now > next + FORGET_PACE_AFTER) {
+            // Nobody sent for a while: the service's budget has refilled meanwhile, and a pace
+            // from an earlier run (perhaps against another limit) would only slow this one.
+            state.pace = None;
+            state.next_slot = None;
+        }
         let Some(pace) = state.pace else { return closed };
         let earliest = closed.unwrap_or(now);
         let slot = state.next_slot.map_or(earliest, |next| next.max(earliest));
@@ -201,6 +209,20 @@ mod tests {
         assert!(recovered < ms(20), "{recovered:?}");
         gate.on_throttled(t0 + Duration::from_secs(1), ms(50));
         assert_eq!(gate.pace(), Some(recovered.mul_f64(SLOW_DOWN)));
+    }
+
+    #[test]
+    fn a_pace_unused_for_a_while_is_forgotten() {
+        let gate = ThrottleGate::new();
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        gate.on_throttled(t0, ms(50));
+        assert_eq!(gate.reserve(t0), Some(t0 + ms(50)));
+        assert!(gate.reserve(t0 + ms(200)).is_none_or(|slot| slot >= t0 + ms(100)), "still pacing shortly after");
+        let later = t0 + ms(200) + FORGET_PACE_AFTER + ms(100);
+        assert_eq!(gate.reserve(later), None);
+        assert_eq!(gate.reserve(later), None, "fully open: the next caller does not wait either");
+        assert_eq!(gate.pace(), None);
     }
 
     #[tokio::test(start_paused = true)]
