@@ -133,6 +133,21 @@ Describe 'Bulk revocation' {
             $peak | Should -BeGreaterThan 1 -Because 'requests run concurrently'
         }
 
+        It 'lets other users go while one waits out its backoff (-ThrottleLimit 1)' {
+            # A 504 has no Retry-After: its user backs off 0.25-0.5 s before the retry. That
+            # wait holds no concurrency slot, so with one slot the next request in the log is
+            # usually another user's, not the same user's retry.
+            Set-GraphEmulatorFault @{ rate504 = 0.2; seed = 7 } | Out-Null
+            $run = Invoke-Revoke $AllUpns[0..39] @{ ThrottleLimit = 1 }
+            $run.Errors | Should -HaveCount 0
+            $run.Results | Should -HaveCount 40
+            $log = @(Get-GraphEmulatorRequest | Where-Object path -like '/v1.0/users/*')
+            $timeouts = @(0..($log.Count - 2) | Where-Object { $log[$_].status -eq 504 })
+            $timeouts.Count | Should -BeGreaterThan 2 -Because 'the fault rate produces several 504s'
+            $othersWent = @($timeouts | Where-Object { $log[$_ + 1].path -ne $log[$_].path })
+            $othersWent.Count | Should -BeGreaterThan ($timeouts.Count / 2) -Because 'a backoff wait frees the only slot for other users'
+        }
+
         It 'makes one attempt with -MaxRetry 0: a 503 becomes a ResourceUnavailable error with Attempts 1' {
             Set-GraphEmulatorFault @{ rate503 = 1.0 } | Out-Null
             $users = $AllUpns[0..4]
