@@ -1,6 +1,7 @@
-//! One logical request driven to a final answer: wait for the throttle gate, take a token,
-//! send, renew the token once on 401, and retry what the policy says to retry, no earlier
-//! than Graph asked. Callers plug in how an attempt is sent and what happens around it.
+//! One logical request driven to a final answer: take a concurrency slot, wait for the
+//! throttle gate, take a token, send, give the slot back, renew the token once on 401, and retry
+//! what the policy says to retry, no earlier than Graph asked. Callers plug in how an attempt is
+//! sent and what happens around it.
 
 use super::Decision;
 use crate::attempt::{AttemptError, AttemptSuccess};
