@@ -37,7 +37,7 @@ pub async fn revoke_signed_in_user(session: &Session, policy: RetryPolicy, user_
     let url = revoke_own_sessions_url(session.endpoint());
     let hooks = PolicyHooks { session, policy };
     let client = session.client();
-    let driven = drive(session, cancel, &hooks, |token, attempt| {
+    let driven = drive(session, cancel, &hooks, None, |token, attempt| {
         let url = url.clone();
         async move { post(client, url, None, &RequestContext { token: &token, user_agent, attempt, trace }).await }
     })

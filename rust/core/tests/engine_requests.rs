@@ -104,3 +104,17 @@ fn invalid_identifiers_fail_without_any_request() {
     let progress = job.progress();
     assert_eq!((progress.submitted, progress.succeeded, progress.failed), (inputs.len() as u64, 1, invalid.len() as u64));
 }
+
+#[test]
+fn first_requests_go_out_in_input_order() {
+    // An admin may list the most urgent accounts first: with one slot, the server sees the
+    // users exactly in input order, even while a retry waits for its turn.
+    let harness = Harness::new(|res, nth| if user_index(res) == Some(3) && nth == 1 { Reply::throttled("0.01") } else { Reply::ok() });
+    let inputs: Vec<String> = (0..40).map(user).collect();
+
+    harness.run(options(1, false), &inputs);
+
+    let first_attempts: Vec<String> = harness.graph.calls().into_iter().filter(|c| c.nth == 1).map(|c| c.resource).collect();
+    let expected: Vec<String> = inputs.iter().map(|u| resource(u)).collect();
+    assert_eq!(first_attempts, expected);
+}

@@ -11,7 +11,7 @@ use crate::graph_error::{GraphError, ResponseIds};
 use crate::http::{RequestContext, post};
 use crate::outcome::Failure;
 use crate::request_url::{batch_item_revoke_url, batch_url};
-use crate::retry::{Decision, parse_retry_after};
+use crate::retry::{Decision, LimitPermit, parse_retry_after};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -26,17 +26,25 @@ struct Item {
     not_before: Instant,
 }
 
-pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit: OwnedSemaphorePermit) {
+pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit: OwnedSemaphorePermit, first_slot: LimitPermit) {
     let started = Instant::now();
     let mut pending: Vec<Item> = works.into_iter().map(|work| Item { work, attempts: 0, not_before: started }).collect();
     let mut renewed = false;
+    let mut first_slot = Some(first_slot);
     while !pending.is_empty() {
         let earliest = pending.iter().map(|i| i.not_before).min().unwrap_or(started);
         if !ctx.sleep(earliest.saturating_duration_since(Instant::now())).await {
             break;
         }
-        // A concurrency slot only while the batch request is on the wire (see AttemptHooks).
-        let Some(slot) = ctx.concurrency_slot().await else { break };
+        // A concurrency slot only while the batch request is on the wire (see AttemptHooks); the
+        // first send uses the one the dispatcher took.
+        let slot = match first_slot.take() {
+            Some(slot) => slot,
+            None => match ctx.concurrency_slot().await {
+                Some(slot) => slot,
+                None => break,
+            },
+        };
         if !ctx.wait_gate().await {
             break;
         }

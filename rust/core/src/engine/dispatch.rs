@@ -30,13 +30,17 @@ pub(super) async fn dispatch(ctx: Arc<JobContext>, mut input: mpsc::Receiver<Wor
     let mut tasks = JoinSet::new();
     let works = Arc::new(Semaphore::new(throttle_limit * WORKS_PER_SLOT));
     loop {
-        // A work slot first, then the input: while every work slot is busy, inputs gather in the
-        // queue (and fill batches) instead of being pulled into tasks that could not start anyway.
+        // Slots first, then the input: while every slot is busy, inputs gather in the queue (and
+        // fill batches) instead of being pulled into tasks that could not start anyway. The
+        // concurrency slot for a work's first request is taken here, so first requests go out in
+        // input order (an admin may list the most urgent accounts first); retries take theirs
+        // when their wait is over.
         let permit = tokio::select! {
             biased;
             _ = ctx.cancel.cancelled() => break,
             permit = works.clone().acquire_owned() => permit.expect("the work semaphore is never closed"),
         };
+        let Some(slot) = ctx.concurrency_slot().await else { break };
         let first = tokio::select! {
             biased;
             _ = ctx.cancel.cancelled() => break,
@@ -47,9 +51,9 @@ pub(super) async fn dispatch(ctx: Arc<JobContext>, mut input: mpsc::Receiver<Wor
         };
         if use_batch {
             let items = fill_batch(first, &mut input).await;
-            tasks.spawn(batch::revoke_batch(ctx.clone(), items, permit));
+            tasks.spawn(batch::revoke_batch(ctx.clone(), items, permit, slot));
         } else {
-            tasks.spawn(single::revoke_one(ctx.clone(), first, permit));
+            tasks.spawn(single::revoke_one(ctx.clone(), first, permit, slot));
         }
         while tasks.try_join_next().is_some() {}
     }

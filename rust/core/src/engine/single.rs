@@ -4,18 +4,19 @@ use super::context::JobContext;
 use super::dispatch::Work;
 use crate::http::{RequestContext, post};
 use crate::request_url::revoke_sign_in_sessions_url;
+use crate::retry::LimitPermit;
 use crate::retry::driver::drive;
 use std::sync::Arc;
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::Instant;
 
-pub(super) async fn revoke_one(ctx: Arc<JobContext>, work: Work, permit: OwnedSemaphorePermit) {
+pub(super) async fn revoke_one(ctx: Arc<JobContext>, work: Work, permit: OwnedSemaphorePermit, first_slot: LimitPermit) {
     let started = Instant::now();
     let url = revoke_sign_in_sessions_url(ctx.session.endpoint(), &work.id);
     let client = ctx.session.client();
     let user_agent = ctx.user_agent.as_str();
     let trace = Some(&*ctx.trace);
-    let driven = drive(&ctx.session, &ctx.cancel, &*ctx, |token, attempt| {
+    let driven = drive(&ctx.session, &ctx.cancel, &*ctx, Some(first_slot), |token, attempt| {
         let url = url.clone();
         async move { post(client, url, None, &RequestContext { token: &token, user_agent, attempt, trace }).await }
     })

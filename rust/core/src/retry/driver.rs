@@ -33,8 +33,10 @@ pub struct Driven {
     pub result: Result<(AttemptSuccess, bytes::Bytes), Failure>,
 }
 
-pub async fn drive<F, Fut>(session: &Session, cancel: &CancellationToken, hooks: &impl AttemptHooks, mut send: F) -> Driven
+/// `first_slot`: a slot the caller already holds for the first attempt (None: take one).
+pub async fn drive<H, F, Fut>(session: &Session, cancel: &CancellationToken, hooks: &H, mut first_slot: Option<H::AttemptSlot>, mut send: F) -> Driven
 where
+    H: AttemptHooks,
     F: FnMut(Arc<AccessToken>, u32) -> Fut,
     Fut: Future<Output = Result<(AttemptSuccess, bytes::Bytes), AttemptError>>,
 {
@@ -42,8 +44,12 @@ where
     let mut attempt = 0;
     let mut renewed = false;
     let result = loop {
-        let Some(slot) = until_cancelled_value(cancel, hooks.attempt_slot()).await else {
-            break Err(Failure::Cancelled);
+        let slot = match first_slot.take() {
+            Some(slot) => slot,
+            None => match until_cancelled_value(cancel, hooks.attempt_slot()).await {
+                Some(slot) => slot,
+                None => break Err(Failure::Cancelled),
+            },
         };
         if !until_cancelled(cancel, session.gate().wait_open()).await {
             break Err(Failure::Cancelled);

@@ -55,7 +55,7 @@ impl UserPager {
         let client = self.session.client();
         let user_agent = self.user_agent.as_str();
         let trace = Some(&*self.trace);
-        let driven = drive(&self.session, &self.cancel, &hooks, |token, attempt| {
+        let driven = drive(&self.session, &self.cancel, &hooks, None, |token, attempt| {
             let url = url.clone();
             async move { get(client, url, false, &RequestContext { token: &token, user_agent, attempt, trace }).await }
         })
