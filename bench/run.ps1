@@ -256,7 +256,7 @@ try {
     $large = Measure-ChildPeakWorkingSet $MemoryUsers $emulator
     $deltaMb = ($large.PeakWorkingSet64 - $small.PeakWorkingSet64) / 1MB
     Add-Row "peak working set, $MemoryBaselineUsers users" ('{0:N1} MB' -f ($small.PeakWorkingSet64 / 1MB)) '' '' $null ("results $($small.Results), errors $($small.Errors), {0:N1} s" -f $small.Seconds)
-    Add-Row "peak working set, $MemoryUsers users" ('{0:N1} MB' -f ($large.PeakWorkingSet64 / 1MB)) ('+{0:N1} MB' -f $deltaMb) '<= +50 MB' ($deltaMb -le 50 -and $large.Results -eq $MemoryUsers) `
+    Add-Row "peak working set, $MemoryUsers users" ('{0:N1} MB' -f ($large.PeakWorkingSet64 / 1MB)) ('{0:+0.0;-0.0} MB' -f $deltaMb) '<= +50 MB' ($deltaMb -le 50 -and $large.Results -eq $MemoryUsers) `
         ("results $($large.Results), errors $($large.Errors), {0:N1} s ({1:N0} users/s), managed heap at end {2:N1} MB" -f $large.Seconds, ($large.Results / $large.Seconds), ($large.ManagedHeap / 1MB))
 }
 finally {
