@@ -489,6 +489,23 @@ Describe 'Token lifetime in bulk runs' {
         @(Get-TokenRequests).Count | Should -Be 2 -Because 'the sign-in, then one renewal shared by the 32 workers'
     }
 
+    It 'waits out an identity platform outage when the token has expired: every user revoked, none failed' {
+        Register-GraphEmulatorApp -ClientId $ClientId -Secret $Secret -Roles User.RevokeSessions.All | Out-Null
+        Connect-Entra -Environment $Env -TenantId $Tenant -ClientSecretCredential (New-SecretCredential $ClientId) -NoWelcome
+        # The token expires and Entra answers 503 for 6 s: longer than one renewal's own three
+        # attempts (~3 s), so the users must wait for the platform rather than fail.
+        Invoke-GraphEmulatorTokenExpiry -ClientId $ClientId | Out-Null
+        Start-GraphEmulatorIdentityOutage -Seconds 6
+        $results = @($Users | Select-Object -First 200 | Revoke-EntraUserAllRefreshToken -ErrorAction SilentlyContinue -ErrorVariable failed)
+
+        $failed | Should -BeNullOrEmpty
+        $results.Count | Should -Be 200
+        (Get-GraphEmulatorStat).revokedUsers | Should -Be 200
+        $outageAnswers = @(Get-TokenRequests | Where-Object status -eq 503)
+        $outageAnswers.Count | Should -BeGreaterThan 0 -Because 'the outage was met'
+        $outageAnswers.Count | Should -BeLessOrEqual 6 -Because 'one renewal at a time asks the platform, not one per user'
+    }
+
     It 'gives up after one renewal when Graph keeps rejecting tokens: AuthenticationFailed per user, no storm' {
         Register-GraphEmulatorApp -ClientId $ClientId -Secret $Secret -Roles User.RevokeSessions.All -RejectIssuedTokens | Out-Null
         Connect-Entra -Environment $Env -TenantId $Tenant -ClientSecretCredential (New-SecretCredential $ClientId) -NoWelcome

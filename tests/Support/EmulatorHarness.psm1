@@ -338,6 +338,13 @@ function Invoke-GraphEmulatorTokenExpiry {
     (Invoke-EmulatorControl POST '/_emulator/tokens/expire' $body $Emulator).expired
 }
 
+function Start-GraphEmulatorIdentityOutage {
+    <# .SYNOPSIS For -Seconds from now the emulator's token endpoint answers 503 (AADSTS90033), as Entra does during an outage. #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [double] $Seconds, [psobject] $Emulator)
+    Invoke-EmulatorControl POST '/_emulator/identity/outage' @{ seconds = $Seconds } $Emulator | Out-Null
+}
+
 function Get-GraphEmulatorIssuedToken {
     <# .SYNOPSIS Every access and refresh token the emulator's identity endpoints issued, as strings. #>
     [CmdletBinding()]
@@ -387,5 +394,5 @@ Export-ModuleMember -Function Get-GraphEmulatorPath, Start-GraphEmulator, Stop-G
     Set-GraphEmulatorFault, Add-GraphEmulatorToken, ConvertTo-GraphUserSegment, Get-GraphEmulatorUser,
     Get-GraphEmulatorUserState, Connect-GraphEmulator, Get-GraphEmulatorTenantId,
     Get-GraphEmulatorIdentityHeader, Register-GraphEmulatorApp, Get-GraphEmulatorSignIn,
-    Clear-GraphEmulatorSignIn, Invoke-GraphEmulatorTokenExpiry, Get-GraphEmulatorIssuedToken,
+    Clear-GraphEmulatorSignIn, Invoke-GraphEmulatorTokenExpiry, Start-GraphEmulatorIdentityOutage, Get-GraphEmulatorIssuedToken,
     New-GraphEmulatorCertificate, Add-GraphEmulatorEnvironment

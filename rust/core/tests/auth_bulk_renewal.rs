@@ -145,3 +145,19 @@ fn a_token_rejected_even_after_renewal_fails_each_user_once_without_a_storm() {
     assert!(outcomes.iter().all(|o| o.attempts <= 2), "each user tried at most twice");
     assert_eq!(issuer.issued.load(Ordering::SeqCst), 2, "one renewal, not one per user");
 }
+
+#[test]
+fn an_identity_platform_outage_at_token_expiry_is_waited_out_not_failed() {
+    // Tokens live 1 s (renewed from half-life on) and Graph enforces it. For the first 6 s the
+    // token endpoint answers 503, longer than one renewal's own three attempts (~3 s): the early
+    // renewal fails, the token expires, and the users wait for the platform (no sooner than the
+    // token cache would ask it again) instead of failing.
+    let (rt, server, issuer, graph, tokens) = setup(1, 0, Some(Duration::from_millis(1000)));
+    *issuer.unavailable_until.lock() = Some(Instant::now() + Duration::from_secs(6));
+    let session = Arc::new(Session::with_token_source(entra_core::endpoint::GraphEndpoint::parse(&server.uri()).unwrap(), tokens, &HttpSettings::default()).unwrap());
+    let started = Instant::now();
+    let outcomes = run(&rt, session, 3000, 4);
+    assert!(issuer.unavailable_answers.load(Ordering::SeqCst) >= 1, "the outage was met");
+    assert!(started.elapsed() > Duration::from_secs(6), "the run outlived the outage ({:?})", started.elapsed());
+    assert_each_user_revoked_once(graph, &outcomes, 3000);
+}

@@ -320,3 +320,20 @@ async fn the_sign_in_log_records_requests_without_secrets_and_reset_clears_apps(
     let apps = emu.control_get("/apps").await;
     assert_eq!(apps.as_array().unwrap().len(), 1, "only the built-in public client stays");
 }
+
+#[tokio::test]
+async fn an_identity_outage_answers_503_aadsts90033_until_it_ends() {
+    let emu = Emu::start().await;
+    emu.register_app(json!({"clientId": CLIENT, "secrets": [SECRET], "roles": ["User.RevokeSessions.All"]})).await;
+    let (status, _) = emu.control_post("/identity/outage", json!({"seconds": 0.5})).await;
+    assert_eq!(status, 200);
+    let (status, body) = emu.secret_token(SECRET).await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["error"], "temporarily_unavailable");
+    assert!(aadsts(&body).contains("90033"), "{body}");
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let (status, body) = emu.secret_token(SECRET).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = emu.control_post("/identity/outage", json!({"seconds": -1})).await;
+    assert_eq!(status, 400, "a negative duration is refused");
+}

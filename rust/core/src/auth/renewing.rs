@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 /// Renew this long before expiry, or at half the lifetime when that is shorter.
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 /// How long a failed renewal answers for the waiters behind it.
-const FAILURE_MEMORY: Duration = Duration::from_secs(5);
+pub const FAILURE_MEMORY: Duration = Duration::from_secs(5);
 
 /// A token as a credential obtained it.
 pub struct IssuedToken {

@@ -6,7 +6,7 @@ use super::context::JobContext;
 use super::dispatch::Work;
 use crate::retry::driver::AttemptHooks;
 use crate::attempt::{AttemptError, AttemptSuccess, TransportKind};
-use crate::auth::AccessToken;
+use crate::auth::{AccessToken, AuthError};
 use crate::graph_error::{GraphError, ResponseIds};
 use crate::http::{RequestContext, post};
 use crate::outcome::Failure;
@@ -30,6 +30,7 @@ pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit:
     let started = Instant::now();
     let mut pending: Vec<Item> = works.into_iter().map(|work| Item { work, attempts: 0, not_before: started }).collect();
     let mut renewed = false;
+    let mut sign_in_waits = 0;
     let mut first_slot = Some(first_slot);
     while !pending.is_empty() {
         let earliest = pending.iter().map(|i| i.not_before).min().unwrap_or(started);
@@ -51,18 +52,30 @@ pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit:
         let now = Instant::now();
         let (mut ready, waiting): (Vec<Item>, Vec<Item>) = pending.into_iter().partition(|i| i.not_before <= now);
         pending = waiting;
-        for item in &mut ready {
-            item.attempts += 1;
-        }
         let token = match ctx.token().await {
             Ok(token) => token,
             Err(failure) => {
+                // The identity platform is down or unreachable: the batch waits for it, as a
+                // single request does (see `drive`), instead of failing every item.
+                if matches!(failure, Failure::SignIn(AuthError::Unavailable(_))) {
+                    sign_in_waits += 1;
+                    if let Some(wait) = ctx.sign_in_retry(sign_in_waits) {
+                        drop(slot);
+                        let resume = Instant::now() + wait;
+                        pending.extend(ready.into_iter().map(|item| Item { not_before: item.not_before.max(resume), ..item }));
+                        continue;
+                    }
+                }
                 for item in ready.into_iter().chain(pending.drain(..)) {
                     ctx.deliver(item.work.outcome(item.attempts, started.elapsed(), Err(failure.clone()))).await;
                 }
                 break;
             }
         };
+        // Attempts count requests sent: only now is one about to go.
+        for item in &mut ready {
+            item.attempts += 1;
+        }
         let Some(answers) = send(&ctx, &ready, &token).await else {
             pending.extend(ready);
             break;

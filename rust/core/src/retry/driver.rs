@@ -3,13 +3,15 @@
 //! what the policy says to retry, no earlier than Graph asked. Callers plug in how an attempt is
 //! sent and what happens around it.
 
-use super::Decision;
+use super::{Decision, RetryPolicy};
 use crate::attempt::{AttemptError, AttemptSuccess};
-use crate::auth::AccessToken;
+use crate::auth::renewing::FAILURE_MEMORY;
+use crate::auth::{AccessToken, AuthError};
 use crate::outcome::Failure;
 use crate::session::Session;
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -25,6 +27,16 @@ pub trait AttemptHooks {
     fn on_failure(&self, attempt: u32, error: &AttemptError) -> Decision;
     /// Whether a final failure came from a retryable error whose retries ran out.
     fn retries_exhausted(&self, attempt: u32, error: &AttemptError) -> bool;
+    /// How long to wait before asking for a token again after the `waits`-th time the identity
+    /// platform could not be reached (1-based); None gives up with the sign-in error.
+    fn sign_in_retry(&self, waits: u32) -> Option<Duration>;
+}
+
+/// A token the identity platform could not issue is asked for again no sooner than this: the
+/// token cache answers the same failure meanwhile (`FAILURE_MEMORY`), so an earlier ask would
+/// only spend a retry.
+pub fn sign_in_wait(policy: &RetryPolicy, waits: u32, random: f64) -> Option<Duration> {
+    (waits <= policy.max_retries).then(|| policy.backoff(waits, random).max(FAILURE_MEMORY))
 }
 
 /// The answer and the number of attempts it took.
@@ -42,6 +54,7 @@ where
 {
     // Attempts counts requests sent: one cancelled or refused a token before sending is none.
     let mut attempt = 0;
+    let mut sign_in_waits = 0;
     let mut renewed = false;
     let result = loop {
         let slot = match first_slot.take() {
@@ -56,6 +69,16 @@ where
         }
         let token = match until_cancelled_value(cancel, session.tokens().access_token()).await {
             None => break Err(Failure::Cancelled),
+            // The identity platform is down or unreachable (not a refusal): the user waits for
+            // it, as for Graph's own outages, instead of failing with the whole queue.
+            Some(Err(e @ AuthError::Unavailable(_))) => {
+                sign_in_waits += 1;
+                drop(slot);
+                match wait_for_sign_in(hooks, cancel, sign_in_waits, e).await {
+                    Ok(()) => continue,
+                    Err(failure) => break Err(failure),
+                }
+            }
             Some(Err(e)) => break Err(Failure::SignIn(e)),
             Some(Ok(token)) => token,
         };
@@ -72,12 +95,17 @@ where
                 break Ok(success);
             }
             // An expired token is renewed once, then the same request goes again at once.
-            Err(error) if error.status() == Some(401) && !renewed => {
-                renewed = true;
-                if !matches!(until_cancelled_value(cancel, session.tokens().refresh(&token)).await, Some(Ok(_))) {
-                    break Err(Failure::from_attempt(error, false));
+            Err(error) if error.status() == Some(401) && !renewed => match until_cancelled_value(cancel, session.tokens().refresh(&token)).await {
+                Some(Ok(_)) => renewed = true,
+                // No new token yet because the platform is down: wait for it, then renew again.
+                Some(Err(e @ AuthError::Unavailable(_))) => {
+                    sign_in_waits += 1;
+                    if let Err(failure) = wait_for_sign_in(hooks, cancel, sign_in_waits, e).await {
+                        break Err(failure);
+                    }
                 }
-            }
+                _ => break Err(Failure::from_attempt(error, false)),
+            },
             Err(error) => match hooks.on_failure(attempt, &error) {
                 Decision::GiveUp => {
                     let exhausted = hooks.retries_exhausted(attempt, &error);
@@ -107,7 +135,17 @@ pub fn close_gate_if_throttled(session: &Session, error: &AttemptError) {
 
 /// A 429 without Retry-After still pauses the others this long (the request itself backs off
 /// per the policy).
-const DEFAULT_THROTTLE_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+const DEFAULT_THROTTLE_WAIT: Duration = Duration::from_secs(1);
+
+/// After the `waits`-th time the identity platform could not issue a token: waits as the hooks
+/// say, or names the outcome to end with (the sign-in error once the waits are used up).
+async fn wait_for_sign_in(hooks: &impl AttemptHooks, cancel: &CancellationToken, waits: u32, error: AuthError) -> Result<(), Failure> {
+    match hooks.sign_in_retry(waits) {
+        Some(wait) if until_cancelled(cancel, tokio::time::sleep(wait)).await => Ok(()),
+        Some(_) => Err(Failure::Cancelled),
+        None => Err(Failure::SignIn(error)),
+    }
+}
 
 async fn until_cancelled(cancel: &CancellationToken, work: impl Future<Output = ()>) -> bool {
     until_cancelled_value(cancel, work).await.is_some()
@@ -142,6 +180,10 @@ impl AttemptHooks for PolicyHooks<'_> {
 
     fn retries_exhausted(&self, attempt: u32, error: &AttemptError) -> bool {
         super::policy::is_retryable(error) && attempt > self.policy.max_retries
+    }
+
+    fn sign_in_retry(&self, waits: u32) -> Option<Duration> {
+        sign_in_wait(&self.policy, waits, fastrand::f64())
     }
 }
 

@@ -42,11 +42,22 @@ pub struct Issuer {
     pub lifetime: u64,
     pub issued: AtomicUsize,
     pub forms: Mutex<Vec<HashMap<String, String>>>,
+    /// Until then every request is answered 503 (an identity platform outage).
+    pub unavailable_until: Mutex<Option<std::time::Instant>>,
+    /// How many requests the outage answered.
+    pub unavailable_answers: AtomicUsize,
 }
 
 impl Issuer {
     pub fn new(secret: Option<&str>, lifetime: u64) -> Self {
-        Self { secret: secret.map(str::to_owned), lifetime, issued: AtomicUsize::new(0), forms: Mutex::new(Vec::new()) }
+        Self {
+            secret: secret.map(str::to_owned),
+            lifetime,
+            issued: AtomicUsize::new(0),
+            forms: Mutex::new(Vec::new()),
+            unavailable_until: Mutex::new(None),
+            unavailable_answers: AtomicUsize::new(0),
+        }
     }
 }
 
@@ -54,6 +65,10 @@ impl Respond for &'static Issuer {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let form = form(request);
         self.forms.lock().push(form.clone());
+        if self.unavailable_until.lock().is_some_and(|until| std::time::Instant::now() < until) {
+            self.unavailable_answers.fetch_add(1, Ordering::SeqCst);
+            return ResponseTemplate::new(503).set_body_string("service unavailable");
+        }
         if let Some(secret) = &self.secret
             && form.get("client_secret") != Some(secret)
         {

@@ -102,6 +102,17 @@ fn route(state: &AppState, method: &Method, path: &str, body: &[u8]) -> Result<R
             Method::POST => apps::register(state, body),
             _ => not_allowed("GET, POST"),
         },
+        ("identity", "outage") => match *method {
+            Method::POST => {
+                let seconds = json_body(body)?.get("seconds").and_then(serde_json::Value::as_f64).filter(|s| s.is_finite() && *s >= 0.0);
+                let Some(seconds) = seconds else {
+                    return Err(GraphError::bad_request("expected {\"seconds\": <non-negative number>}".to_string()));
+                };
+                state.identity.start_outage(std::time::Duration::from_secs_f64(seconds));
+                Ok(ok())
+            }
+            _ => not_allowed("POST"),
+        },
         ("signins", "") => match *method {
             Method::GET => Ok(Reply::ok(state.identity.signins.to_json())),
             Method::DELETE => {

@@ -43,9 +43,20 @@ pub struct IdentityState {
     pub signins: SignInLog,
     device_codes: parking_lot::Mutex<HashMap<String, device_code::Pending>>,
     refresh_tokens: parking_lot::Mutex<HashMap<String, token::RefreshGrant>>,
+    /// Until then the token endpoint answers 503 (`POST /_emulator/identity/outage`).
+    outage_until: parking_lot::Mutex<Option<std::time::Instant>>,
 }
 
 impl IdentityState {
+    /// The token endpoint answers 503 for `duration` from now (an identity platform outage).
+    pub fn start_outage(&self, duration: std::time::Duration) {
+        *self.outage_until.lock() = Some(std::time::Instant::now() + duration);
+    }
+
+    pub fn in_outage(&self) -> bool {
+        self.outage_until.lock().is_some_and(|until| std::time::Instant::now() < until)
+    }
+
     /// Every refresh token still valid (tests look for them in places they must not be).
     pub fn refresh_tokens(&self) -> Vec<String> {
         self.refresh_tokens.lock().keys().cloned().collect()
@@ -56,6 +67,7 @@ impl IdentityState {
         self.signins.clear();
         self.device_codes.lock().clear();
         self.refresh_tokens.lock().clear();
+        *self.outage_until.lock() = None;
     }
 }
 

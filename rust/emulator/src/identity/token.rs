@@ -55,6 +55,10 @@ pub fn handle(ctx: &Ctx<'_>, tenant: &str, form: &HashMap<String, String>) -> An
 }
 
 fn answer(ctx: &Ctx<'_>, tenant: &str, form: &HashMap<String, String>) -> Answer {
+    if ctx.state.identity.in_outage() {
+        // What Entra answers when it cannot serve a request for a while.
+        return Answer::entra(StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable", 90033, "A transient error has occurred. Please try again.");
+    }
     let well_known = ["common", "organizations"].iter().any(|t| t.eq_ignore_ascii_case(tenant));
     let resolved = ctx.state.identity.apps.resolve_tenant(tenant);
     if resolved.is_none() && !well_known {
