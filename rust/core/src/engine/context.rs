@@ -5,7 +5,7 @@ use crate::attempt::AttemptError;
 use crate::auth::AccessToken;
 use crate::outcome::Failure;
 use crate::outcome::Outcome;
-use crate::retry::driver::{AttemptHooks, close_gate_if_throttled, sign_in_wait};
+use crate::retry::driver::{AttemptHooks, close_gate_if_throttled};
 use crate::retry::{AdaptiveLimit, Decision, LimitPermit, RetryPolicy};
 use crate::trace::TraceSink;
 use crate::session::Session;
@@ -126,11 +126,7 @@ impl AttemptHooks for JobContext {
         self.after_failure(attempt, error)
     }
 
-    fn retries_exhausted(&self, attempt: u32, error: &AttemptError) -> bool {
-        crate::retry::policy::is_retryable(error) && attempt > self.retry.max_retries
-    }
-
-    fn sign_in_retry(&self, waits: u32) -> Option<Duration> {
-        sign_in_wait(&self.retry, waits, fastrand::f64())
+    fn policy(&self) -> &RetryPolicy {
+        &self.retry
     }
 }

@@ -22,21 +22,25 @@ pub trait AttemptHooks {
     type AttemptSlot: Send;
     /// Taken before the gate is waited for, so only requests that can go reserve a paced slot.
     fn attempt_slot(&self) -> impl Future<Output = Self::AttemptSlot> + Send;
+    /// The retry policy the request runs under.
+    fn policy(&self) -> &RetryPolicy;
     fn on_success(&self) {}
     /// Decides what follows a failed attempt (usually via `RetryPolicy::decide`).
     fn on_failure(&self, attempt: u32, error: &AttemptError) -> Decision;
-    /// Whether a final failure came from a retryable error whose retries ran out.
-    fn retries_exhausted(&self, attempt: u32, error: &AttemptError) -> bool;
-    /// How long to wait before asking for a token again after the `waits`-th time the identity
-    /// platform could not be reached (1-based); None gives up with the sign-in error.
-    fn sign_in_retry(&self, waits: u32) -> Option<Duration>;
-}
 
-/// A token the identity platform could not issue is asked for again no sooner than this: the
-/// token cache answers the same failure meanwhile (`FAILURE_MEMORY`), so an earlier ask would
-/// only spend a retry.
-pub fn sign_in_wait(policy: &RetryPolicy, waits: u32, random: f64) -> Option<Duration> {
-    (waits <= policy.max_retries).then(|| policy.backoff(waits, random).max(FAILURE_MEMORY))
+    /// Whether a final failure came from a retryable error whose retries ran out.
+    fn retries_exhausted(&self, attempt: u32, error: &AttemptError) -> bool {
+        super::policy::is_retryable(error) && attempt > self.policy().max_retries
+    }
+
+    /// How long to wait before asking for a token again after the `waits`-th time the identity
+    /// platform could not be reached (1-based); None gives up with the sign-in error. Never
+    /// sooner than the token cache's `FAILURE_MEMORY`: it answers the same failure meanwhile, so
+    /// an earlier ask would only spend a wait.
+    fn sign_in_retry(&self, waits: u32) -> Option<Duration> {
+        let policy = self.policy();
+        (waits <= policy.max_retries).then(|| policy.backoff(waits, fastrand::f64()).max(FAILURE_MEMORY))
+    }
 }
 
 /// The answer and the number of attempts it took.
@@ -178,12 +182,8 @@ impl AttemptHooks for PolicyHooks<'_> {
         self.policy.decide(attempt, error, fastrand::f64())
     }
 
-    fn retries_exhausted(&self, attempt: u32, error: &AttemptError) -> bool {
-        super::policy::is_retryable(error) && attempt > self.policy.max_retries
-    }
-
-    fn sign_in_retry(&self, waits: u32) -> Option<Duration> {
-        sign_in_wait(&self.policy, waits, fastrand::f64())
+    fn policy(&self) -> &RetryPolicy {
+        &self.policy
     }
 }
 
