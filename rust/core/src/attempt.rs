@@ -12,6 +12,9 @@ pub enum TransportKind {
     Timeout,
     /// The connection was reset or closed before a complete response arrived.
     ConnectionClosed,
+    /// The answer was longer than the request's bound (`transport::HttpRequest::max_body`):
+    /// not read, not retried (a server that sends that once will send it again).
+    TooLarge,
     /// Anything else (a malformed response, a body we could not read): not retried.
     Other,
 }

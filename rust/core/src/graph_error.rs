@@ -2,6 +2,7 @@
 //!
 //! `{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}`
 
+use crate::text::clean_server_text;
 use serde::Deserialize;
 
 /// An error answer from Graph (any non-2xx status).
@@ -57,16 +58,41 @@ impl GraphError {
             None => (String::new(), String::new(), None),
         };
         let inner = inner.unwrap_or(Inner { date: None, request_id: None, client_request_id: None });
+        let clean = |text: Option<String>| text.map(|t| clean_server_text(&t));
+        let code = clean_server_text(&code);
+        let message = clean_server_text(&message);
         Self {
             status,
             code: if code.is_empty() { default_code(status).to_owned() } else { code },
-            message: if message.is_empty() { default_message(status, body) } else { message },
-            request_id: inner.request_id.or_else(|| ids.request_id.clone()),
-            client_request_id: inner.client_request_id.or_else(|| ids.client_request_id.clone()),
-            date: inner.date.or_else(|| ids.date.clone()),
+            message: if message.trim().is_empty() { default_message(status, body) } else { message },
+            request_id: clean(inner.request_id).or_else(|| ids.request_id.clone()),
+            client_request_id: clean(inner.client_request_id).or_else(|| ids.client_request_id.clone()),
+            date: clean(inner.date).or_else(|| ids.date.clone()),
+        }
+    }
+
+    /// A 3xx: Graph never redirects these calls, so the redirect is not followed (it would
+    /// report another server's answer as Graph's) and is reported with the target's host.
+    pub fn redirect(status: u16, location: Option<&str>, ids: &ResponseIds) -> Self {
+        let host = location.and_then(|l| url::Url::parse(l).ok()).and_then(|u| u.host_str().map(clean_server_text));
+        let target = match (host, location) {
+            (Some(host), _) => format!("to host '{host}'"),
+            (None, Some(_)) => "to a relative or unreadable location".to_owned(),
+            (None, None) => "without a Location".to_owned(),
+        };
+        Self {
+            status,
+            code: REDIRECT_CODE.to_owned(),
+            message: format!("Graph answered HTTP {status}, a redirect {target}; Graph does not redirect this request, so it was not followed and nothing was done"),
+            request_id: ids.request_id.clone(),
+            client_request_id: ids.client_request_id.clone(),
+            date: ids.date.clone(),
         }
     }
 }
+
+/// The code of a redirect that was not followed (not one of Graph's own codes).
+pub const REDIRECT_CODE: &str = "UnexpectedRedirect";
 
 fn default_code(status: u16) -> &'static str {
     match status {
@@ -82,8 +108,9 @@ fn default_code(status: u16) -> &'static str {
 }
 
 fn default_message(status: u16, body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let snippet: String = text.chars().filter(|c| !c.is_control()).take(200).collect();
+    // Only the start of a foreign body is quoted: cut before cleaning so a huge body costs little.
+    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+    let snippet: String = clean_server_text(&text).chars().take(200).collect();
     if snippet.trim().is_empty() {
         format!("Graph answered HTTP {status} without an error body.")
     } else {
@@ -115,5 +142,22 @@ mod tests {
         assert_eq!(e.request_id.as_deref(), Some("hdr"));
         let empty = GraphError::from_response(502, b"", &ResponseIds::default());
         assert_eq!(empty.message, "Graph answered HTTP 502 without an error body.");
+    }
+
+    #[test]
+    fn escape_sequences_in_graph_errors_never_survive_parsing() {
+        let body = r#"{"error":{"code":"Bad\u001b[31mCode","message":"\u001b[2JWiped\u001b]0;title\u0007 screen\u0007","innerError":{"request-id":"r\u001b[1m1"}}}"#;
+        let e = GraphError::from_response(400, body.as_bytes(), &ResponseIds::default());
+        assert_eq!((e.code.as_str(), e.message.as_str(), e.request_id.as_deref()), ("BadCode", "Wiped screen", Some("r1")));
+        let html = GraphError::from_response(502, b"<html>\x1b[2Jgateway\x07</html>", &ResponseIds::default());
+        assert!(!html.message.chars().any(char::is_control), "{:?}", html.message);
+    }
+
+    #[test]
+    fn a_redirect_names_its_status_and_target_host_only() {
+        let e = GraphError::redirect(307, Some("https://evil.example:8443/steal?x=1"), &ResponseIds::default());
+        assert_eq!(e.code, REDIRECT_CODE);
+        assert!(e.message.contains("HTTP 307") && e.message.contains("'evil.example'") && !e.message.contains("steal"), "{}", e.message);
+        assert!(GraphError::redirect(302, None, &ResponseIds::default()).message.contains("without a Location"));
     }
 }

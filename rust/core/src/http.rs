@@ -1,10 +1,15 @@
-//! One HTTP attempt against Graph: build the request, send it, classify what came back.
+//! One HTTP attempt against Graph: build the request, send it through the session's transport,
+//! classify what came back (2xx, Graph's error, a redirect that is not followed, no answer).
 
-use crate::attempt::{AttemptError, AttemptSuccess, TransportKind};
+use crate::attempt::{AttemptError, AttemptSuccess};
+use crate::auth::AccessToken;
 use crate::graph_error::{GraphError, ResponseIds};
 use crate::retry::parse_retry_after;
+use crate::text::clean_server_text;
 use crate::trace::{RequestTrace, TraceLevel, TraceSink};
-use crate::auth::AccessToken;
+use crate::transport::{HttpAnswer, HttpRequest, Transport, TransportFailure};
+use bytes::Bytes;
+use reqwest::Method;
 use reqwest::header::{HeaderMap, HeaderValue};
 use std::error::Error as _;
 use std::sync::Once;
@@ -47,7 +52,10 @@ pub fn build_client(settings: &HttpSettings) -> Result<reqwest::Client, reqwest:
         .connect_timeout(Duration::from_secs(15))
         .timeout(settings.request_timeout)
         .pool_max_idle_per_host(256)
-        .tcp_nodelay(true);
+        .tcp_nodelay(true)
+        // Graph never redirects these calls, and the identity platform's token endpoint must not
+        // be followed elsewhere with a secret in the body: a 3xx is an answer to report.
+        .redirect(reqwest::redirect::Policy::none());
     if let Some(proxy) = &settings.proxy {
         builder = builder.proxy(reqwest::Proxy::all(proxy.as_str())?);
     } else if let Some(environment) = &settings.proxy_environment {
@@ -82,43 +90,42 @@ pub struct RequestContext<'a> {
     pub trace: Option<&'a TraceSink>,
 }
 
-/// Sends `POST url` with an optional JSON body and returns the status class outcome.
-/// The body of a 2xx answer is returned raw for callers that need it ($batch).
-pub async fn post(client: &reqwest::Client, url: Url, body: Option<Vec<u8>>, ctx: &RequestContext<'_>) -> Result<(AttemptSuccess, bytes::Bytes), AttemptError> {
+/// A 2xx answer and its raw body (for callers that need it: `$batch`, user pages).
+pub type Answered = (AttemptSuccess, Bytes);
+
+/// Sends `POST url` with an optional JSON body, reading at most `max_body` bytes of the answer.
+pub async fn post(transport: &dyn Transport, url: Url, body: Option<Vec<u8>>, max_body: usize, ctx: &RequestContext<'_>) -> Result<Answered, AttemptError> {
     let client_request_id = Uuid::new_v4().to_string();
-    let headers = request_headers(ctx, &client_request_id, body.is_some());
-    let request = client.post(url).headers(headers);
-    let request = match body {
-        Some(bytes) => request.body(bytes),
-        None => request.header(reqwest::header::CONTENT_LENGTH, "0"),
-    };
-    send(client, request, client_request_id, ctx).await
+    let mut headers = request_headers(ctx, &client_request_id, body.is_some());
+    if body.is_none() {
+        headers.insert(reqwest::header::CONTENT_LENGTH, HeaderValue::from_static("0"));
+    }
+    send(transport, HttpRequest { method: Method::POST, url, headers, body, max_body }, client_request_id, ctx).await
 }
 
 /// Sends `GET url`; `eventual` adds `ConsistencyLevel: eventual`, which Graph requires for
 /// `$search` and advanced queries.
-pub async fn get(client: &reqwest::Client, url: Url, eventual: bool, ctx: &RequestContext<'_>) -> Result<(AttemptSuccess, bytes::Bytes), AttemptError> {
+pub async fn get(transport: &dyn Transport, url: Url, eventual: bool, max_body: usize, ctx: &RequestContext<'_>) -> Result<Answered, AttemptError> {
     let client_request_id = Uuid::new_v4().to_string();
     let mut headers = request_headers(ctx, &client_request_id, false);
     if eventual {
         headers.insert("consistencylevel", HeaderValue::from_static("eventual"));
     }
-    send(client, client.get(url).headers(headers), client_request_id, ctx).await
+    send(transport, HttpRequest { method: Method::GET, url, headers, body: None, max_body }, client_request_id, ctx).await
 }
 
-async fn send(client: &reqwest::Client, request: reqwest::RequestBuilder, client_request_id: String, ctx: &RequestContext<'_>) -> Result<(AttemptSuccess, bytes::Bytes), AttemptError> {
-    let request = request.build().map_err(transport_error)?;
+async fn send(transport: &dyn Transport, request: HttpRequest, client_request_id: String, ctx: &RequestContext<'_>) -> Result<Answered, AttemptError> {
     let Some(trace) = ctx.trace.filter(|t| t.level() > TraceLevel::Off) else {
-        return exchange(client, request, client_request_id).await.0;
+        return classify(transport.send(request).await, client_request_id).0;
     };
-    let started = std::time::Instant::now();
-    let method = request.method().to_string();
-    let target = match request.url().query() {
-        Some(query) => format!("{}?{query}", request.url().path()),
-        None => request.url().path().to_owned(),
+    let started = tokio::time::Instant::now();
+    let method = request.method.to_string();
+    let target = match request.url.query() {
+        Some(query) => format!("{}?{query}", request.url.path()),
+        None => request.url.path().to_owned(),
     };
-    let request_headers = trace.headers(request.headers());
-    let (answer, response_headers) = exchange(client, request, client_request_id).await;
+    let request_headers = trace.headers(&request.headers);
+    let (answer, response_headers) = classify(transport.send(request).await, client_request_id);
     let (status, error) = match &answer {
         Ok((success, _)) => (Some(success.status), None),
         Err(AttemptError::Http { error, .. }) => (Some(error.status), None),
@@ -129,34 +136,34 @@ async fn send(client: &reqwest::Client, request: reqwest::RequestBuilder, client
     answer
 }
 
-/// One request and its answer, plus the response headers (when there was a response) for the trace.
-async fn exchange(client: &reqwest::Client, request: reqwest::Request, client_request_id: String) -> (Result<(AttemptSuccess, bytes::Bytes), AttemptError>, Option<HeaderMap>) {
-    let response = match client.execute(request).await {
-        Ok(response) => response,
-        Err(e) => return (Err(transport_error(e)), None),
+/// What an exchange means for Graph's caller, plus the response headers (when there was a
+/// response) for the trace.
+fn classify(exchange: Result<HttpAnswer, TransportFailure>, client_request_id: String) -> (Result<Answered, AttemptError>, Option<HeaderMap>) {
+    let answer = match exchange {
+        Ok(answer) => answer,
+        Err(failure) => {
+            let error = AttemptError::Transport { kind: failure.kind, message: clean_server_text(&failure.message) };
+            return (Err(error), failure.headers);
+        }
     };
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
+    let HttpAnswer { status, headers, body } = answer;
     let ids = response_ids(&headers);
-    let retry_after = headers
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| parse_retry_after(v, SystemTime::now()));
-    let body = match response.bytes().await {
-        Ok(body) => body,
-        Err(e) => return (Err(transport_error(e)), Some(headers)),
-    };
     if (200..300).contains(&status) {
-        let success = AttemptSuccess {
-            status,
-            request_id: ids.request_id,
-            client_request_id: ids.client_request_id.unwrap_or(client_request_id),
-        };
+        let success = AttemptSuccess { status, request_id: ids.request_id, client_request_id: ids.client_request_id.unwrap_or(client_request_id) };
         return (Ok((success, body)), Some(headers));
     }
     let mut ids = ids;
     ids.client_request_id.get_or_insert(client_request_id);
-    (Err(AttemptError::Http { error: GraphError::from_response(status, &body, &ids), retry_after }), Some(headers))
+    let error = if (300..400).contains(&status) {
+        GraphError::redirect(status, headers.get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()), &ids)
+    } else {
+        GraphError::from_response(status, &body, &ids)
+    };
+    let retry_after = headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, SystemTime::now()));
+    (Err(AttemptError::Http { error, retry_after }), Some(headers))
 }
 
 fn request_headers(ctx: &RequestContext<'_>, client_request_id: &str, json_body: bool) -> HeaderMap {
@@ -178,34 +185,10 @@ fn request_headers(ctx: &RequestContext<'_>, client_request_id: &str, json_body:
     headers
 }
 
+/// The ids Graph sends back, cleaned (they are server text like any other).
 pub fn response_ids(headers: &HeaderMap) -> ResponseIds {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(clean_server_text);
     ResponseIds { request_id: text("request-id"), client_request_id: text("client-request-id"), date: text("date") }
-}
-
-fn transport_error(error: reqwest::Error) -> AttemptError {
-    let kind = if error.is_timeout() {
-        TransportKind::Timeout
-    } else if error.is_connect() {
-        TransportKind::Connect
-    } else if error.is_request() || error.is_body() || is_connection_io_error(&error) {
-        TransportKind::ConnectionClosed
-    } else {
-        TransportKind::Other
-    };
-    AttemptError::Transport { kind, message: describe_chain(&error) }
-}
-
-fn is_connection_io_error(error: &reqwest::Error) -> bool {
-    let mut source = error.source();
-    while let Some(err) = source {
-        if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            use std::io::ErrorKind::*;
-            return matches!(io.kind(), ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof);
-        }
-        source = err.source();
-    }
-    false
 }
 
 /// The error and its causes on one line ("error sending request: connection closed before…").

@@ -1,10 +1,17 @@
 //! Microsoft.Graph.Entra.Rs core: everything that can be tested without FFI or a PowerShell host.
 //!
-//! Layers, bottom up: validated inputs (`identifier`, `endpoint`), URLs (`request_url`), one HTTP
-//! attempt (`http`, `graph_error`, `attempt`), retry rules (`retry`), the connection (`session`),
-//! and the bulk engine (`engine`) that turns a stream of identifiers into a stream of outcomes.
+//! Layers, bottom up (a module uses only those listed before it):
+//! 1. validated inputs and server text: `identifier`, `endpoint`, `text`;
+//! 2. one HTTP exchange: `transport` (the seam tests script), `attempt`, `graph_error`,
+//!    `request_url`, `trace`, `http`;
+//! 3. retry rules, a leaf: `retry` (policy, Retry-After, throttle gate, outage guard, adaptive
+//!    limit); tokens: `auth`;
+//! 4. the connection: `session`;
+//! 5. the one attempt engine: `attempts` (outcomes in `outcome`);
+//! 6. what uses it: the bulk engine (`engine`), `users`, `signed_in_user`.
 
 pub mod attempt;
+pub mod attempts;
 pub mod auth;
 pub mod endpoint;
 pub mod engine;
@@ -17,6 +24,8 @@ pub mod retry;
 pub mod session;
 pub mod trace;
 pub mod signed_in_user;
+pub mod text;
+pub mod transport;
 pub mod users;
 
 pub use engine::{JobOptions, RevokeJob, SubmitStatus};

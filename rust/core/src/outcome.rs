@@ -64,6 +64,7 @@ impl Failure {
             Self::InvalidIdentifier(_) | Self::InvalidQuery(_) => FailureKind::InvalidArgument,
             Self::Cancelled => FailureKind::Cancelled,
             Self::SignIn(_) => FailureKind::Authentication,
+            Self::Transport { kind: TransportKind::TooLarge, .. } => FailureKind::Other,
             Self::Transport { .. } => FailureKind::Unavailable,
             Self::Graph { error, .. } => match error.status {
                 400 => FailureKind::BadRequest,
@@ -91,6 +92,7 @@ impl Failure {
             Self::Cancelled => "The operation was cancelled before Graph confirmed the revocation.".to_owned(),
             Self::SignIn(e) => format!("No access token could be obtained: {e}"),
             Self::InvalidQuery(e) => format!("The query is not valid: {e}."),
+            Self::Transport { kind: TransportKind::TooLarge, message, .. } => format!("Graph's answer could not be used: {message}."),
             Self::Transport { message, retries_exhausted, .. } => {
                 let retried = if *retries_exhausted { " after all retries" } else { "" };
                 format!("Graph could not be reached{retried}: {message}")

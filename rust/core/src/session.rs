@@ -1,10 +1,12 @@
-//! A connection to one cloud with one identity: endpoint, token, HTTP client, and the throttle
-//! gate every job sending with this identity shares.
+//! A connection to one cloud with one identity: endpoint, token, the transport requests go
+//! through, and what every job sending with this identity shares (the throttle gate and the
+//! outage guard).
 
-use crate::endpoint::{EndpointError, GraphEndpoint};
-use crate::http::{HttpSettings, build_client};
 use crate::auth::{AccessToken, StaticToken, TokenClaims, TokenSource};
-use crate::retry::ThrottleGate;
+use crate::endpoint::{EndpointError, GraphEndpoint};
+use crate::http::HttpSettings;
+use crate::retry::{OutageGuard, ThrottleGate};
+use crate::transport::{ReqwestTransport, Transport};
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
@@ -21,8 +23,9 @@ pub enum SessionError {
 pub struct Session {
     endpoint: GraphEndpoint,
     tokens: Arc<dyn TokenSource>,
-    client: reqwest::Client,
+    transport: Arc<dyn Transport>,
     gate: ThrottleGate,
+    outage: OutageGuard,
 }
 
 impl Session {
@@ -34,8 +37,13 @@ impl Session {
 
     /// A session whose tokens come from `tokens` (a credential flow that can renew them).
     pub fn with_token_source(endpoint: GraphEndpoint, tokens: Arc<dyn TokenSource>, settings: &HttpSettings) -> Result<Self, SessionError> {
-        let client = build_client(settings).map_err(|e| SessionError::Client(e.to_string()))?;
-        Ok(Self { endpoint, tokens, client, gate: ThrottleGate::new() })
+        let transport = ReqwestTransport::new(settings).map_err(|e| SessionError::Client(e.to_string()))?;
+        Ok(Self::with_transport(endpoint, tokens, Arc::new(transport)))
+    }
+
+    /// A session over any transport (tests script one).
+    pub fn with_transport(endpoint: GraphEndpoint, tokens: Arc<dyn TokenSource>, transport: Arc<dyn Transport>) -> Self {
+        Self { endpoint, tokens, transport, gate: ThrottleGate::new(), outage: OutageGuard::new() }
     }
 
     pub fn endpoint(&self) -> &GraphEndpoint {
@@ -50,11 +58,15 @@ impl Session {
         self.tokens.claims()
     }
 
-    pub fn client(&self) -> &reqwest::Client {
-        &self.client
+    pub fn transport(&self) -> &dyn Transport {
+        &*self.transport
     }
 
     pub fn gate(&self) -> &ThrottleGate {
         &self.gate
+    }
+
+    pub fn outage(&self) -> &OutageGuard {
+        &self.outage
     }
 }

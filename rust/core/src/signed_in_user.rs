@@ -4,13 +4,14 @@
 //! app-only token (opaque tokens) reads the same way.
 
 use crate::attempt::AttemptSuccess;
+use crate::attempts::{PolicyHooks, drive};
 use crate::http::{RequestContext, post};
 use crate::outcome::Failure;
 use crate::request_url::revoke_own_sessions_url;
 use crate::retry::RetryPolicy;
-use crate::retry::driver::{PolicyHooks, drive};
 use crate::session::Session;
 use crate::trace::TraceSink;
+use crate::transport::MAX_ANSWER_BYTES;
 use tokio_util::sync::CancellationToken;
 
 /// Graph's words for `/me` with an app-only token.
@@ -36,10 +37,10 @@ pub async fn revoke_signed_in_user(session: &Session, policy: RetryPolicy, user_
     }
     let url = revoke_own_sessions_url(session.endpoint());
     let hooks = PolicyHooks { session, policy };
-    let client = session.client();
+    let transport = session.transport();
     let driven = drive(session, cancel, &hooks, None, |token, attempt| {
         let url = url.clone();
-        async move { post(client, url, None, &RequestContext { token: &token, user_agent, attempt, trace }).await }
+        async move { post(transport, url, None, MAX_ANSWER_BYTES, &RequestContext { token: &token, user_agent, attempt, trace }).await }
     })
     .await;
     let result = match driven.result {

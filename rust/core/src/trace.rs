@@ -2,6 +2,7 @@
 //! Off unless asked for, bounded, and never holding a secret: Authorization is redacted here,
 //! where the headers are read, so no later layer can leak it.
 
+use crate::text::clean_server_text;
 use parking_lot::Mutex;
 use reqwest::header::HeaderMap;
 use std::collections::VecDeque;
@@ -77,7 +78,8 @@ impl TraceSink {
                 let shown = if is_credential(name.as_str()) || value.is_sensitive() {
                     "<redacted>".to_owned()
                 } else {
-                    String::from_utf8_lossy(value.as_bytes()).into_owned()
+                    // Response headers are server text: no escape sequence reaches -Debug.
+                    clean_server_text(&String::from_utf8_lossy(value.as_bytes()))
                 };
                 (name.as_str().to_owned(), shown)
             })
@@ -104,6 +106,14 @@ mod tests {
         assert!(shown.contains(&("authorization".into(), "<redacted>".into())));
         assert!(shown.contains(&("client-request-id".into(), "abc".into())));
         assert!(!format!("{shown:?}").contains("secret"));
+    }
+
+    #[test]
+    fn header_values_are_cleaned_of_escape_sequences() {
+        let sink = TraceSink::new(TraceLevel::Headers);
+        let mut headers = HeaderMap::new();
+        headers.insert("x-ms-ags-diagnostic", HeaderValue::from_bytes(b"\x1b]0;owned\x07diag\x1b[2J").unwrap());
+        assert_eq!(sink.headers(&headers), vec![("x-ms-ags-diagnostic".to_owned(), "diag".to_owned())]);
     }
 
     #[test]

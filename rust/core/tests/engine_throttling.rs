@@ -44,14 +44,14 @@ fn one_429_holds_back_every_user_until_its_retry_after_has_passed() {
 fn a_429_halves_concurrency_and_successes_bring_it_back() {
     let harness = Harness::new(|res, nth| if user_index(res) == Some(0) && nth == 1 { Reply::throttled("0.05") } else { Reply::ok() });
     let job = harness.start(options(8, false));
-    assert_eq!(job.current_concurrency(), 8);
+    assert_eq!(job.current_concurrency(), entra_core::retry::adaptive_limit::INITIAL_WINDOW, "a run opens with a small window");
 
     submit_all(&job, 0, &[user(0)]);
     let first = take_outcomes(&job, 1);
     assert!(first[0].result.is_ok());
     assert_eq!(first[0].attempts, 2);
     let lowered = job.current_concurrency();
-    assert!((1..8).contains(&lowered), "after a 429 the concurrency is {lowered}, the limit is 8");
+    assert!((1..4).contains(&lowered), "after a 429 the concurrency is {lowered}, the opening window was 4");
 
     let more: Vec<String> = (1..=60).map(user).collect();
     let mut taken = submit_all(&job, 1, &more);

@@ -1,6 +1,7 @@
-//! Token renewal: Graph's 401 makes the engine ask its token source for a new token once and
-//! try the same user (or batch) again at once; a second 401, or a token that cannot be renewed,
-//! is a final Authentication failure, and a sign-in that fails sends nothing.
+//! Token renewal: Graph's 401 makes the engine ask its token source to renew the rejected token
+//! and try the same user (or batch) again at once; every rejected token that had worked is
+//! renewed, a token the source will not renew (one rejected before it ever worked, or one that
+//! cannot be renewed) is a final Authentication failure, and a sign-in that fails sends nothing.
 
 mod common;
 
@@ -13,12 +14,16 @@ use entra_core::{FailureKind, RevokeJob, Session};
 use futures::future::BoxFuture;
 use parking_lot::Mutex;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-/// Hands out `token-1`, and `token-{n+1}` when `token-{n}` is refreshed (once per token).
+/// Hands out `token-1`, and `token-{n+1}` when `token-{n}` is refreshed (once per token), with
+/// the token sources' contract: a token obtained by a renewal that is rejected before Graph
+/// ever accepted it is not renewed again.
 #[derive(Debug, Default)]
 struct Renewable {
     current: Mutex<Option<Arc<AccessToken>>>,
+    /// The current token came from a renewal and has not been accepted yet.
+    unproven: AtomicBool,
     issued: AtomicUsize,
     refreshes: AtomicUsize,
     fail_sign_in: bool,
@@ -45,11 +50,21 @@ impl TokenSource for Renewable {
         Box::pin(async move {
             let mut current = self.current.lock();
             if current.as_ref().is_some_and(|c| Arc::ptr_eq(c, rejected)) {
+                if self.unproven.load(Ordering::SeqCst) {
+                    return Err(AuthError::RejectedAfterRenewal);
+                }
                 self.refreshes.fetch_add(1, Ordering::SeqCst);
                 *current = Some(self.issue());
+                self.unproven.store(true, Ordering::SeqCst);
             }
             Ok(current.clone().unwrap())
         })
+    }
+
+    fn accepted(&self, token: &Arc<AccessToken>) {
+        if self.current.lock().as_ref().is_some_and(|c| Arc::ptr_eq(c, token)) {
+            self.unproven.store(false, Ordering::SeqCst);
+        }
     }
 
     fn claims(&self) -> TokenClaims {
@@ -91,7 +106,7 @@ fn a_401_renews_the_token_once_and_the_user_is_tried_again_at_once() {
 }
 
 #[test]
-fn a_second_401_is_final_and_fails_as_authentication() {
+fn a_renewed_token_rejected_before_it_ever_worked_is_final_and_fails_as_authentication() {
     let harness = Harness::new(|_, _| expired());
     let tokens = Arc::new(Renewable::default());
     let job = start_with(&harness, tokens.clone(), false);

@@ -3,6 +3,7 @@
 //! ("AADSTS7000215: Invalid client secret provided. …"). The kind is decided from the AADSTS
 //! number first (stable across wording changes), then from the OAuth error code.
 
+use crate::text::clean_server_text;
 use serde::Deserialize;
 use std::fmt;
 
@@ -119,19 +120,22 @@ impl EntraError {
             _ => (String::new(), None),
         };
         let full = parsed.error_description.or(nested_message).or(parsed.message).unwrap_or_else(|| {
-            let text = String::from_utf8_lossy(body);
-            let snippet: String = text.chars().filter(|c| !c.is_control()).take(200).collect();
+            let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+            let snippet: String = clean_server_text(&text).chars().take(200).collect();
             if snippet.trim().is_empty() {
                 format!("HTTP {http_status} without an error description")
             } else {
                 format!("HTTP {http_status}: {}", snippet.trim())
             }
         });
-        let description = full.lines().next().unwrap_or_default().trim().to_owned();
+        // Server text: the first line only, cleaned of anything a terminal would act on.
+        let description = clean_server_text(full.lines().next().unwrap_or_default()).trim().to_owned();
+        let error = clean_server_text(&error);
         let aadsts = aadsts_code(&description).or_else(|| parsed.error_codes.first().map(|n| format!("AADSTS{n}")));
         let kind = classify(aadsts.as_deref(), &error, &description);
         let error = if error.is_empty() { format!("http_{http_status}") } else { error };
-        Self { kind, http_status, error, description, aadsts, trace_id: parsed.trace_id, correlation_id: parsed.correlation_id }
+        let clean = |id: Option<String>| id.map(|id| clean_server_text(&id));
+        Self { kind, http_status, error, description, aadsts, trace_id: clean(parsed.trace_id), correlation_id: clean(parsed.correlation_id) }
     }
 
     /// The device code flow's "keep polling" answers.

@@ -72,6 +72,8 @@ impl ManagedIdentityCredential {
         // where they exist, so a machine without one fails fast.
         let client = reqwest::Client::builder()
             .no_proxy()
+            // A redirect is not the endpoint's answer (see `http::build_client`).
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(3))
             .timeout(timeout)
             .build()

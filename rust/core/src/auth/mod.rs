@@ -51,8 +51,8 @@ pub enum AuthError {
     /// not match its key, a malformed endpoint or tenant).
     #[error("{0}")]
     InvalidCredential(String),
-    /// Graph rejected a token that had just been renewed because it rejected the previous one:
-    /// renewing again would not help (the app, tenant or clock is the problem).
+    /// Graph rejected a token that had been renewed because it rejected the previous one, before
+    /// it ever worked: renewing again would not help (the app, tenant or clock is the problem).
     #[error("Graph rejected the renewed access token too; renewing it again would not help. Check the app's permissions and the connected environment, then run Connect-Entra again")]
     RejectedAfterRenewal,
     /// The sign-in was cancelled (Ctrl+C) before it finished.
@@ -91,6 +91,10 @@ pub trait TokenSource: Send + Sync + std::fmt::Debug {
     /// rejected token share one renewal; a caller whose token was already replaced gets the new
     /// one without another request.
     fn refresh<'a>(&'a self, rejected: &'a Arc<AccessToken>) -> BoxFuture<'a, Result<Arc<AccessToken>, AuthError>>;
+
+    /// Graph accepted `token` (a request sent with it succeeded). A token that has worked is
+    /// renewed when it is rejected later, also if it was itself obtained after a rejection.
+    fn accepted(&self, _token: &Arc<AccessToken>) {}
 
     /// What the current token says about itself, for Get-EntraContext.
     fn claims(&self) -> TokenClaims;

@@ -6,9 +6,11 @@
 //!   which is still valid; a failed early renewal leaves the current token in use.
 //! - Expired: every caller waits for one renewal (single flight, a tokio mutex).
 //! - Rejected (401): `refresh(rejected)` renews only if `rejected` is still the current token, so
-//!   32 workers that see the same 401 cause one token request. A token that was itself renewed
-//!   because of a 401 and is rejected again is not renewed a second time: the user gets an
-//!   authentication error, not a retry storm.
+//!   32 workers that see the same 401 cause one token request. Every rejected token that had
+//!   worked (`accepted`) gets its renewal: Graph stops accepting tokens mid-run when Continuous
+//!   Access Evaluation revokes them or keys roll. Only a token obtained after a rejection that is
+//!   rejected before it ever worked is not renewed: the user gets an authentication error, not a
+//!   retry storm.
 //! - A renewal that failed is remembered for a few seconds, so waiters behind it get the same
 //!   answer instead of each asking the platform again.
 
@@ -18,7 +20,7 @@ use futures::future::BoxFuture;
 use parking_lot::RwLock;
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// Renew this long before expiry, or at half the lifetime when that is shorter.
@@ -55,6 +57,8 @@ struct Current {
     expires_at: Instant,
     /// Obtained because Graph rejected the previous token.
     after_rejection: bool,
+    /// Graph has accepted this token at least once.
+    worked: Arc<AtomicBool>,
 }
 
 pub struct RenewingToken {
@@ -153,7 +157,7 @@ impl RenewingToken {
         if !Arc::ptr_eq(&snap.token, rejected) {
             return Ok(snap.token);
         }
-        if snap.after_rejection {
+        if snap.after_rejection && !snap.worked.load(Ordering::Acquire) {
             return Err(AuthError::RejectedAfterRenewal);
         }
         self.renew(&mut memory, true).await
@@ -164,7 +168,7 @@ fn current(issued: IssuedToken, at: Instant, after_rejection: bool) -> Current {
     let lifetime = issued.lifetime;
     let margin = REFRESH_MARGIN.min(lifetime / 2);
     let claims = Arc::new(TokenClaims::read(issued.token.expose()));
-    Current { token: Arc::new(issued.token), claims, refresh_at: at + (lifetime - margin), expires_at: at + lifetime, after_rejection }
+    Current { token: Arc::new(issued.token), claims, refresh_at: at + (lifetime - margin), expires_at: at + lifetime, after_rejection, worked: Arc::new(AtomicBool::new(false)) }
 }
 
 impl TokenSource for RenewingToken {
@@ -174,6 +178,13 @@ impl TokenSource for RenewingToken {
 
     fn refresh<'a>(&'a self, rejected: &'a Arc<AccessToken>) -> BoxFuture<'a, Result<Arc<AccessToken>, AuthError>> {
         Box::pin(self.renew_rejected(rejected))
+    }
+
+    fn accepted(&self, token: &Arc<AccessToken>) {
+        let current = self.current.read();
+        if Arc::ptr_eq(&current.token, token) {
+            current.worked.store(true, Ordering::Release);
+        }
     }
 
     fn claims(&self) -> TokenClaims {
@@ -297,7 +308,30 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_renewed_token_rejected_again_is_not_renewed_again() {
+    async fn every_rejected_token_that_had_worked_is_renewed_once() {
+        let counter = Counter::new(Duration::from_secs(3600));
+        let clock = Arc::new(ManualClock::default());
+        let source = signed_in(&counter, &clock).await;
+        let mut rejected = source.access_token().await.unwrap();
+        // Graph stops accepting each token a while after issuing it (CAE, key rollover): each
+        // renewed token works, then is rejected, and is renewed again.
+        for round in 2..=6u64 {
+            let renewed = source.refresh(&rejected).await.unwrap();
+            assert_eq!(renewed.expose(), format!("t{round}"));
+            source.accepted(&renewed);
+            // The other workers that saw the same rejection share this renewal.
+            assert!(Arc::ptr_eq(&source.refresh(&rejected).await.unwrap(), &renewed));
+            rejected = renewed;
+        }
+        assert_eq!(source.token_requests(), 6, "one token request per rejection");
+        // Accepting a token that is no longer current changes nothing.
+        let current = source.refresh(&rejected).await.unwrap();
+        source.accepted(&rejected);
+        assert_eq!(source.refresh(&current).await.unwrap_err(), AuthError::RejectedAfterRenewal);
+    }
+
+    #[tokio::test]
+    async fn a_renewed_token_rejected_before_it_ever_worked_is_not_renewed_again() {
         let counter = Counter::new(Duration::from_secs(3600));
         let clock = Arc::new(ManualClock::default());
         let source = signed_in(&counter, &clock).await;

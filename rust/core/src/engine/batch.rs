@@ -1,17 +1,19 @@
 //! JSON batching: up to 20 revocations per `$batch` request. Graph throttles each item on its
-//! own, with its own Retry-After in the item's headers, and Graph's SDKs do not retry items; we
-//! retry each item on its own schedule, so results match the unbatched mode exactly.
+//! own, with its own Retry-After in the item's headers, and Graph's SDKs do not retry items; here
+//! every item has its own attempt state and goes through the same attempt engine as an unbatched
+//! request (`crate::attempts`), only its sends are shared, so results match the unbatched mode.
 
 use super::context::JobContext;
-use super::dispatch::Work;
-use crate::retry::driver::AttemptHooks;
+use super::work::Work;
 use crate::attempt::{AttemptError, AttemptSuccess, TransportKind};
-use crate::auth::{AccessToken, AuthError};
+use crate::attempts::{AttemptState, Step, clear_to_send, report_exchange, until_cancelled, until_cancelled_value};
+use crate::auth::AccessToken;
 use crate::graph_error::{GraphError, ResponseIds};
-use crate::http::{RequestContext, post};
+use crate::http::{Answered, RequestContext, post};
 use crate::outcome::Failure;
 use crate::request_url::{batch_item_revoke_url, batch_url};
-use crate::retry::{Decision, LimitPermit, parse_retry_after};
+use crate::retry::{LimitPermit, parse_retry_after};
+use crate::transport::MAX_BATCH_ANSWER_BYTES;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -22,19 +24,19 @@ use tokio::time::Instant;
 
 struct Item {
     work: Work,
-    attempts: u32,
+    state: AttemptState,
     not_before: Instant,
 }
 
 pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit: OwnedSemaphorePermit, first_slot: LimitPermit) {
     let started = Instant::now();
-    let mut pending: Vec<Item> = works.into_iter().map(|work| Item { work, attempts: 0, not_before: started }).collect();
-    let mut renewed = false;
-    let mut sign_in_waits = 0;
+    let session = &*ctx.session;
+    let cancel = &ctx.cancel;
+    let mut pending: Vec<Item> = works.into_iter().map(|work| Item { work, state: AttemptState::new(), not_before: started }).collect();
     let mut first_slot = Some(first_slot);
     while !pending.is_empty() {
         let earliest = pending.iter().map(|i| i.not_before).min().unwrap_or(started);
-        if !ctx.sleep(earliest.saturating_duration_since(Instant::now())).await {
+        if !until_cancelled(cancel, tokio::time::sleep_until(earliest)).await {
             break;
         }
         // A concurrency slot only while the batch request is on the wire (see AttemptHooks); the
@@ -46,68 +48,68 @@ pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit:
                 None => break,
             },
         };
-        if !ctx.wait_gate().await {
-            break;
-        }
-        let now = Instant::now();
-        let (mut ready, waiting): (Vec<Item>, Vec<Item>) = pending.into_iter().partition(|i| i.not_before <= now);
-        pending = waiting;
-        let token = match ctx.token().await {
-            Ok(token) => token,
+        let probe = match clear_to_send(session, &*ctx, cancel).await {
+            Ok(probe) => probe,
+            Err(Failure::Cancelled) => break,
+            // The outage outlasted its patience: every item still waiting ends with it.
             Err(failure) => {
-                // The identity platform is down or unreachable: the batch waits for it, as a
-                // single request does (see `drive`), instead of failing every item.
-                if matches!(failure, Failure::SignIn(AuthError::Unavailable(_))) {
-                    sign_in_waits += 1;
-                    if let Some(wait) = ctx.sign_in_retry(sign_in_waits) {
-                        drop(slot);
-                        let resume = Instant::now() + wait;
-                        pending.extend(ready.into_iter().map(|item| Item { not_before: item.not_before.max(resume), ..item }));
-                        continue;
-                    }
-                }
-                for item in ready.into_iter().chain(pending.drain(..)) {
-                    ctx.deliver(item.work.outcome(item.attempts, started.elapsed(), Err(failure.clone()))).await;
+                for item in pending.drain(..) {
+                    let attempts = item.state.attempts();
+                    ctx.deliver(item.work.outcome(attempts, started.elapsed(), Err(failure.clone()))).await;
                 }
                 break;
             }
         };
-        // Attempts count requests sent: only now is one about to go.
-        for item in &mut ready {
-            item.attempts += 1;
-        }
-        let Some(answers) = send(&ctx, &ready, &token).await else {
+        let now = Instant::now();
+        let (mut ready, waiting): (Vec<Item>, Vec<Item>) = pending.into_iter().partition(|i| i.not_before <= now);
+        pending = waiting;
+        let token = match until_cancelled_value(cancel, session.tokens().access_token()).await {
+            None => {
+                pending.extend(ready);
+                break;
+            }
+            Some(Err(error)) => {
+                drop((slot, probe));
+                for mut item in ready {
+                    let step = item.state.token_failed(&*ctx, error.clone());
+                    settle(&ctx, item, step, started, &mut pending).await;
+                }
+                continue;
+            }
+            Some(Ok(token)) => token,
+        };
+        let attempt = ready.iter_mut().map(|item| item.state.sending()).max().unwrap_or(1);
+        let Some(answer) = send(&ctx, &ready, &token, attempt).await else {
             pending.extend(ready);
             break;
         };
         drop(slot);
-        // An expired token is renewed once per batch; the rejected items go again at once.
-        let rejected = answers.iter().any(|a| matches!(a, Err(e) if e.status() == Some(401)));
-        let retry_rejected = rejected && !renewed && ctx.renew(&token).await;
-        renewed |= rejected;
-        for (item, answer) in ready.into_iter().zip(answers) {
-            match answer {
-                Err(error) if retry_rejected && error.status() == Some(401) => pending.push(Item { not_before: Instant::now(), ..item }),
-                Ok(success) => {
-                    ctx.session.gate().on_success();
-                    ctx.limit.on_success();
-                    ctx.deliver(item.work.outcome(item.attempts, started.elapsed(), Ok(success))).await;
-                }
-                Err(error) => match ctx.after_failure(item.attempts, &error) {
-                    Decision::GiveUp => {
-                        let exhausted = ctx.retries_exhausted(item.attempts, &error);
-                        let failure = Failure::from_attempt(error, exhausted);
-                        ctx.deliver(item.work.outcome(item.attempts, started.elapsed(), Err(failure))).await;
-                    }
-                    Decision::RetryAfter(wait) => pending.push(Item { not_before: Instant::now() + wait, ..item }),
-                },
-            }
+        report_exchange(session, &answer, probe);
+        let answers = match answer {
+            Err(error) => ready.iter().map(|_| Err(error.clone())).collect(),
+            Ok((envelope, bytes)) => split_responses(ready.len(), &envelope, &bytes),
+        };
+        for (mut item, answer) in ready.into_iter().zip(answers) {
+            let step = item.state.after(session, &*ctx, cancel, &token, answer).await;
+            settle(&ctx, item, step, started, &mut pending).await;
         }
     }
     drop(permit);
     // Only reached with items left when the job was cancelled.
     for item in pending {
-        ctx.deliver(item.work.outcome(item.attempts, started.elapsed(), Err(Failure::Cancelled))).await;
+        let attempts = item.state.attempts();
+        ctx.deliver(item.work.outcome(attempts, started.elapsed(), Err(Failure::Cancelled))).await;
+    }
+}
+
+/// An item's step: its outcome is delivered, or it waits for a later send.
+async fn settle(ctx: &JobContext, item: Item, step: Step<AttemptSuccess>, started: Instant, pending: &mut Vec<Item>) {
+    match step {
+        Step::Done(result) => {
+            let attempts = item.state.attempts();
+            ctx.deliver(item.work.outcome(attempts, started.elapsed(), result)).await;
+        }
+        Step::Again { not_before } => pending.push(Item { not_before, ..item }),
     }
 }
 
@@ -139,9 +141,8 @@ struct BatchResponseItem {
     body: Value,
 }
 
-/// Sends one `$batch` for `items` and returns one answer per item, in the items' order.
-/// `None` when the job was cancelled while the request was out.
-async fn send(ctx: &JobContext, items: &[Item], token: &AccessToken) -> Option<Vec<Result<AttemptSuccess, AttemptError>>> {
+/// Sends one `$batch` for `items`. `None` when the job was cancelled while the request was out.
+async fn send(ctx: &JobContext, items: &[Item], token: &AccessToken, attempt: u32) -> Option<Result<Answered, AttemptError>> {
     let body = BatchRequest {
         requests: items
             .iter()
@@ -150,17 +151,9 @@ async fn send(ctx: &JobContext, items: &[Item], token: &AccessToken) -> Option<V
             .collect(),
     };
     let body = serde_json::to_vec(&body).expect("batch request serialises");
-    let attempt = items.iter().map(|i| i.attempts).max().unwrap_or(1);
     let request = RequestContext { token, user_agent: &ctx.user_agent, attempt, trace: Some(&*ctx.trace) };
-    let answer = tokio::select! {
-        biased;
-        _ = ctx.cancel.cancelled() => return None,
-        answer = post(ctx.session.client(), batch_url(ctx.session.endpoint()), Some(body), &request) => answer,
-    };
-    Some(match answer {
-        Err(error) => items.iter().map(|_| Err(error.clone())).collect(),
-        Ok((envelope, bytes)) => split_responses(items.len(), &envelope, &bytes),
-    })
+    let url = batch_url(ctx.session.endpoint());
+    until_cancelled_value(&ctx.cancel, post(ctx.session.transport(), url, Some(body), MAX_BATCH_ANSWER_BYTES, &request)).await
 }
 
 fn split_responses(count: usize, envelope: &AttemptSuccess, bytes: &[u8]) -> Vec<Result<AttemptSuccess, AttemptError>> {

@@ -2,15 +2,12 @@
 
 use super::progress::Progress;
 use crate::attempt::AttemptError;
-use crate::auth::AccessToken;
-use crate::outcome::Failure;
+use crate::attempts::{AttemptHooks, close_gate_if_throttled};
 use crate::outcome::Outcome;
-use crate::retry::driver::{AttemptHooks, close_gate_if_throttled};
 use crate::retry::{AdaptiveLimit, Decision, LimitPermit, RetryPolicy};
-use crate::trace::TraceSink;
 use crate::session::Session;
+use crate::trace::TraceSink;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -47,15 +44,6 @@ impl JobContext {
         let _ = self.outcomes.send(outcome).await;
     }
 
-    /// Waits until the tenant's throttle gate is open. False when cancelled meanwhile.
-    pub async fn wait_gate(&self) -> bool {
-        tokio::select! {
-            biased;
-            _ = self.cancel.cancelled() => false,
-            _ = self.session.gate().wait_open() => true,
-        }
-    }
-
     /// A concurrency slot under the adaptive limit, held while one request is on the wire.
     /// None when cancelled meanwhile.
     pub async fn concurrency_slot(&self) -> Option<LimitPermit> {
@@ -63,15 +51,6 @@ impl JobContext {
             biased;
             _ = self.cancel.cancelled() => None,
             permit = self.limit.acquire() => Some(permit),
-        }
-    }
-
-    /// Sleeps before a retry. False when cancelled meanwhile.
-    pub async fn sleep(&self, wait: Duration) -> bool {
-        tokio::select! {
-            biased;
-            _ = self.cancel.cancelled() => false,
-            _ = tokio::time::sleep(wait) => true,
         }
     }
 
@@ -91,23 +70,6 @@ impl JobContext {
         decision
     }
 
-    /// The token for the next attempt; a sign-in failure becomes this input's outcome.
-    pub async fn token(&self) -> Result<Arc<AccessToken>, Failure> {
-        tokio::select! {
-            biased;
-            _ = self.cancel.cancelled() => Err(Failure::Cancelled),
-            token = self.session.tokens().access_token() => token.map_err(Failure::SignIn),
-        }
-    }
-
-    /// Graph answered 401 with `rejected`: renew the token once. True when a new one is ready.
-    pub async fn renew(&self, rejected: &Arc<AccessToken>) -> bool {
-        tokio::select! {
-            biased;
-            _ = self.cancel.cancelled() => false,
-            renewed = self.session.tokens().refresh(rejected) => renewed.is_ok(),
-        }
-    }
 }
 
 /// The job's side of each attempt: concurrency adapts, counters count.

@@ -1,27 +1,14 @@
 //! Takes inputs off the queue and starts them under the job's concurrency limit.
 
-use super::{MAX_BATCH_SIZE, WORKS_PER_SLOT};
 use super::context::JobContext;
+use super::work::Work;
+use super::{MAX_BATCH_SIZE, WORKS_PER_SLOT};
 use super::{batch, single};
-use crate::identifier::UserIdentifier;
-use crate::outcome::{Failure, Outcome};
-use chrono::Utc;
+use crate::outcome::Failure;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
-
-pub(super) struct Work {
-    pub tag: u64,
-    pub input: String,
-    pub id: UserIdentifier,
-}
-
-impl Work {
-    pub fn outcome(self, attempts: u32, duration: Duration, result: Result<crate::attempt::AttemptSuccess, Failure>) -> Outcome {
-        Outcome { tag: self.tag, input: self.input, attempts, duration, completed_at: Utc::now(), result }
-    }
-}
 
 /// How long a batch waits for more inputs to fill up once it has a first one.
 const BATCH_LINGER: Duration = Duration::from_millis(5);

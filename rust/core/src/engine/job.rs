@@ -1,7 +1,8 @@
 //! The handle a caller (the FFI layer, on PowerShell's pipeline thread) drives a job with.
 
 use super::context::JobContext;
-use super::dispatch::{Work, dispatch};
+use super::dispatch::dispatch;
+use super::work::Work;
 use super::progress::{Progress, ProgressSnapshot};
 use crate::identifier::UserIdentifier;
 use crate::outcome::{Failure, Outcome};

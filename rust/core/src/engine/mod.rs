@@ -8,6 +8,7 @@ mod dispatch;
 mod job;
 mod progress;
 mod single;
+mod work;
 
 pub use job::{JobOptions, RevokeJob, SubmitStatus};
 pub use progress::ProgressSnapshot;

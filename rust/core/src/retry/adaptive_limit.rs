@@ -1,5 +1,11 @@
-//! Adaptive concurrency (AIMD): halve the requests in flight when Graph throttles, then add one
-//! back per window of successes, up to the limit the admin chose with -ThrottleLimit.
+//! Adaptive concurrency: open carefully, then AIMD.
+//!
+//! - Slow start: a run begins with `INITIAL_WINDOW` requests in flight and adds one per success
+//!   (the window doubles every round trip) up to the limit the admin chose with -ThrottleLimit.
+//!   A tenant that is already throttled (Graph counts per app and tenant, Dev Proxy per
+//!   workload) then sees a handful of requests before the first 429 tells us, not a burst of 32.
+//! - After the first 429: halve the window once per episode, then add one back per window of
+//!   successes.
 
 use parking_lot::Mutex;
 use std::sync::Arc;
@@ -7,6 +13,8 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
+/// Requests in flight before any answer has come back.
+pub const INITIAL_WINDOW: usize = 4;
 /// Two 429s closer together than this count as one throttling episode (halve once, not twice).
 const DECREASE_COOLDOWN: Duration = Duration::from_secs(1);
 
@@ -16,6 +24,8 @@ struct State {
     in_flight: usize,
     successes_since_change: usize,
     last_decrease: Option<Instant>,
+    /// Until the first throttling: every success widens the window by one.
+    slow_start: bool,
 }
 
 #[derive(Debug)]
@@ -43,7 +53,7 @@ impl AdaptiveLimit {
         let max = max.max(1);
         Arc::new(Self {
             max,
-            state: Mutex::new(State { limit: max, in_flight: 0, successes_since_change: 0, last_decrease: None }),
+            state: Mutex::new(State { limit: max.min(INITIAL_WINDOW), in_flight: 0, successes_since_change: 0, last_decrease: None, slow_start: true }),
             freed: Notify::new(),
         })
     }
@@ -81,6 +91,7 @@ impl AdaptiveLimit {
     /// A request was throttled at `now`: halve the limit once per episode.
     pub fn on_throttled(&self, now: Instant) {
         let mut state = self.state.lock();
+        state.slow_start = false;
         let recent = state.last_decrease.is_some_and(|t| now.saturating_duration_since(t) < DECREASE_COOLDOWN);
         if !recent {
             state.limit = (state.limit / 2).max(1);
@@ -94,7 +105,8 @@ impl AdaptiveLimit {
         let raised = {
             let mut state = self.state.lock();
             state.successes_since_change += 1;
-            let raise = state.limit < self.max && state.successes_since_change >= state.limit;
+            let window_done = state.slow_start || state.successes_since_change >= state.limit;
+            let raise = state.limit < self.max && window_done;
             if raise {
                 state.limit += 1;
                 state.successes_since_change = 0;
@@ -113,16 +125,52 @@ mod tests {
 
     #[test]
     fn never_hands_out_more_slots_than_the_limit() {
-        let limit = AdaptiveLimit::new(3);
+        let limit = opened(3);
         let held: Vec<_> = (0..3).map(|_| limit.try_acquire().unwrap()).collect();
         assert!(limit.try_acquire().is_none());
         drop(held);
         assert_eq!(limit.in_flight(), 0);
     }
 
+    fn opened(max: usize) -> Arc<AdaptiveLimit> {
+        let limit = AdaptiveLimit::new(max);
+        while limit.current_limit() < max {
+            limit.on_success();
+        }
+        limit
+    }
+
+    #[test]
+    fn starts_with_a_small_window_that_doubles_per_round_trip_until_the_limit() {
+        let limit = AdaptiveLimit::new(32);
+        assert_eq!(limit.current_limit(), INITIAL_WINDOW);
+        let mut windows = vec![limit.current_limit()];
+        while limit.current_limit() < 32 {
+            // One round trip: every request of the window answers.
+            for _ in 0..limit.current_limit() {
+                limit.on_success();
+            }
+            windows.push(limit.current_limit());
+        }
+        assert_eq!(windows, vec![4, 8, 16, 32]);
+        assert_eq!(AdaptiveLimit::new(1).current_limit(), 1, "-ThrottleLimit below the window is kept");
+    }
+
+    #[test]
+    fn throttling_during_slow_start_ends_it() {
+        let limit = AdaptiveLimit::new(32);
+        limit.on_success();
+        limit.on_throttled(Instant::now());
+        assert_eq!(limit.current_limit(), 2);
+        limit.on_success();
+        assert_eq!(limit.current_limit(), 2, "additive from now on: one per window of successes");
+        limit.on_success();
+        assert_eq!(limit.current_limit(), 3);
+    }
+
     #[test]
     fn halves_once_per_episode_and_recovers_additively() {
-        let limit = AdaptiveLimit::new(32);
+        let limit = opened(32);
         let t0 = Instant::now();
         limit.on_throttled(t0);
         limit.on_throttled(t0 + Duration::from_millis(300));
@@ -141,7 +189,7 @@ mod tests {
 
     #[test]
     fn never_drops_below_one() {
-        let limit = AdaptiveLimit::new(2);
+        let limit = opened(2);
         let t0 = Instant::now();
         for i in 0..10 {
             limit.on_throttled(t0 + Duration::from_secs(2 * i));

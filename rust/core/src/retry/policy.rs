@@ -62,7 +62,7 @@ impl RetryPolicy {
 pub fn is_retryable(error: &AttemptError) -> bool {
     match error {
         AttemptError::Http { error, .. } => matches!(error.status, 429 | 502 | 503 | 504),
-        AttemptError::Transport { kind, .. } => !matches!(kind, TransportKind::Other),
+        AttemptError::Transport { kind, .. } => !matches!(kind, TransportKind::Other | TransportKind::TooLarge),
     }
 }
 
@@ -93,8 +93,10 @@ mod tests {
             let e = AttemptError::Transport { kind, message: String::new() };
             assert!(matches!(p.decide(1, &e, 0.0), Decision::RetryAfter(_)));
         }
-        let other = AttemptError::Transport { kind: TransportKind::Other, message: String::new() };
-        assert_eq!(p.decide(1, &other, 0.0), Decision::GiveUp);
+        for kind in [TransportKind::Other, TransportKind::TooLarge] {
+            let final_error = AttemptError::Transport { kind, message: String::new() };
+            assert_eq!(p.decide(1, &final_error, 0.0), Decision::GiveUp, "{kind:?}");
+        }
     }
 
     #[test]

@@ -3,12 +3,13 @@
 
 use super::query::{QueryError, UserQuery};
 use crate::attempt::{AttemptError, TransportKind};
+use crate::attempts::{PolicyHooks, drive};
 use crate::http::{RequestContext, get};
 use crate::outcome::Failure;
 use crate::retry::RetryPolicy;
-use crate::retry::driver::{PolicyHooks, drive};
 use crate::session::Session;
 use crate::trace::{TraceLevel, TraceSink};
+use crate::transport::MAX_PAGE_BYTES;
 use serde_json::{Map, Value};
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
@@ -52,12 +53,12 @@ impl UserPager {
             return Ok(None);
         }
         let hooks = PolicyHooks { session: &self.session, policy: self.policy };
-        let client = self.session.client();
+        let transport = self.session.transport();
         let user_agent = self.user_agent.as_str();
         let trace = Some(&*self.trace);
         let driven = drive(&self.session, &self.cancel, &hooks, None, |token, attempt| {
             let url = url.clone();
-            async move { get(client, url, false, &RequestContext { token: &token, user_agent, attempt, trace }).await }
+            async move { get(transport, url, false, MAX_PAGE_BYTES, &RequestContext { token: &token, user_agent, attempt, trace }).await }
         })
         .await;
         let (_, body) = driven.result?;
