@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod scripted;
+
 use entra_core::trace::TraceLevel;
 use entra_core::http::HttpSettings;
 use entra_core::outcome::Outcome;
