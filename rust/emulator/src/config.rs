@@ -26,6 +26,23 @@ pub struct FaultConfig {
     /// Bucket size; null means one second's worth (= rateLimitPerSecond).
     pub rate_limit_burst: Option<f64>,
     pub seed: u64,
+    /// Misbehaviours (see `misbehave`): every Graph request is answered 307 to this origin.
+    pub redirect_to: Option<String>,
+    /// Graph's error messages carry terminal escape sequences (screen clear, colours, an OSC
+    /// window title, BEL).
+    pub hostile_error_text: bool,
+    /// Every Graph answer's body is this many bytes (JSON whitespace, then the real body), sent
+    /// chunked without a Content-Length.
+    pub oversized_body_bytes: Option<u64>,
+    /// No Graph request is ever answered.
+    pub hang: bool,
+    /// Answers' bodies trickle at this many bytes a second.
+    pub trickle_bytes_per_second: Option<u64>,
+    /// Tokens the identity endpoints issue stop working this many seconds after issue (401).
+    pub reject_issued_tokens_after_seconds: Option<f64>,
+    /// Dev Proxy's per-workload throttling: after any 429, every Graph request is answered 429
+    /// until that Retry-After has passed, and is counted in stats' `throttledWindowRequests`.
+    pub workload_throttling: bool,
 }
 
 impl Default for FaultConfig {
@@ -43,6 +60,13 @@ impl Default for FaultConfig {
             rate_limit_per_second: None,
             rate_limit_burst: None,
             seed: 42,
+            redirect_to: None,
+            hostile_error_text: false,
+            oversized_body_bytes: None,
+            hang: false,
+            trickle_bytes_per_second: None,
+            reject_issued_tokens_after_seconds: None,
+            workload_throttling: false,
         }
     }
 }
@@ -93,6 +117,17 @@ impl FaultConfig {
         }
         if self.rate_limit_burst.is_some_and(|b| !(b >= 1.0 && b.is_finite())) {
             return Err("rateLimitBurst must be at least 1 or null".to_string());
+        }
+        if self.trickle_bytes_per_second == Some(0) {
+            return Err("trickleBytesPerSecond must be at least 1 or null".to_string());
+        }
+        if self.reject_issued_tokens_after_seconds.is_some_and(|s| !(s >= 0.0 && s.is_finite())) {
+            return Err("rejectIssuedTokensAfterSeconds must be a non-negative number or null".to_string());
+        }
+        if let Some(target) = &self.redirect_to
+            && url::Url::parse(target).is_err()
+        {
+            return Err("redirectTo must be an absolute URL".to_string());
         }
         Ok(())
     }

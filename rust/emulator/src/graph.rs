@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::body::EmuBody;
 use crate::graph_error::{GraphError, RequestIds};
+use crate::misbehave;
 use crate::path::{self, ApiVersion};
 use crate::recorder::RecordedRequest;
 use crate::response;
@@ -22,6 +23,8 @@ use crate::timefmt::received_at;
 
 /// Largest request body accepted (a 20-item batch is a few KiB).
 const MAX_BODY: usize = 4 * 1024 * 1024;
+/// How long `hang` holds a request: longer than any client waits.
+const HANG: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// Returned to hyper to close the connection without a response: on HTTP/1 the socket is
 /// closed, on HTTP/2 the stream is reset.
@@ -53,8 +56,16 @@ pub async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> Result<Resp
         // A timer, not a blocked thread: other requests keep flowing during the delay.
         tokio::time::sleep(latency).await;
     }
+    if config.hang {
+        // An answer that never comes (the client's timeout or Ctrl+C ends the request).
+        tokio::time::sleep(HANG).await;
+    }
 
+    let path_and_query = parts.uri.path_and_query().map_or("/", |pq| pq.as_str()).to_owned();
     let (outcome, batch_items) = match &body {
+        Ok(_) if misbehave::redirect(&config, &path_and_query).is_some() => {
+            (Outcome::Reply(misbehave::redirect(&config, &path_and_query).expect("checked")), None)
+        }
         Ok(body) => respond(&state, &parts, body, &ids),
         Err(_) => (
             Outcome::Reply(
@@ -70,9 +81,17 @@ pub async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> Result<Resp
     };
     state.recorder.push(record(&parts, status, received, batch_items));
     match outcome {
-        Outcome::Reply(reply) => {
+        Outcome::Reply(mut reply) => {
             state.stats.response(reply.status.as_u16());
-            Ok(response::build(reply, &ids, Some(guard)))
+            misbehave::hostile_errors(&config, &mut reply);
+            let mut response = response::build(reply, &ids, Some(guard));
+            if let Some(padding) = config.oversized_body_bytes {
+                *response.body_mut() = std::mem::replace(response.body_mut(), EmuBody::new(Bytes::new(), None)).padded(padding);
+            }
+            if let Some(rate) = config.trickle_bytes_per_second {
+                *response.body_mut() = std::mem::replace(response.body_mut(), EmuBody::new(Bytes::new(), None)).trickled(rate);
+            }
+            Ok(response)
         }
         Outcome::Drop => {
             state.stats.dropped();
@@ -91,7 +110,9 @@ fn respond(state: &AppState, parts: &Parts, body: &Bytes, ids: &RequestIds) -> (
     let batch_items = if is_batch { batch::item_urls(body) } else { None };
     let reply = |e: GraphError| Outcome::Reply(e.into_reply(ids));
 
-    let token = match state.tokens.authenticate(header(&parts.headers, "authorization")) {
+    let config = state.faults.config();
+    let reject_after = config.reject_issued_tokens_after_seconds.map(|s| chrono::Duration::milliseconds((s * 1000.0) as i64));
+    let token = match state.tokens.authenticate(header(&parts.headers, "authorization"), reject_after) {
         Ok(token) => token,
         Err(e) => return (reply(e), batch_items),
     };

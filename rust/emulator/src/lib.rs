@@ -19,6 +19,7 @@ mod faults;
 mod filter;
 mod graph;
 mod graph_error;
+mod misbehave;
 pub mod identity;
 mod path;
 mod query;

@@ -7,6 +7,7 @@ use crate::config::FaultConfig;
 use crate::early_retry::EarlyRetryTracker;
 use crate::faults::FaultEngine;
 use crate::identity::IdentityState;
+use crate::misbehave::WorkloadThrottle;
 use crate::rate_limit::RateLimiter;
 use crate::recorder::Recorder;
 use crate::stats::Stats;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub faults: FaultEngine,
     pub limiter: RateLimiter,
     pub early: EarlyRetryTracker,
+    /// Dev Proxy-style per-workload throttling window (`workloadThrottling`).
+    pub workload: WorkloadThrottle,
     pub stats: Arc<Stats>,
     pub recorder: Recorder,
     /// `http://127.0.0.1:<port>`: nextLinks are absolute, like Graph's.
@@ -37,6 +40,7 @@ impl AppState {
             faults: FaultEngine::default(),
             limiter: RateLimiter::default(),
             early: EarlyRetryTracker::default(),
+            workload: WorkloadThrottle::default(),
             stats: Arc::new(Stats::default()),
             recorder: Recorder::default(),
             base_url,
@@ -54,6 +58,7 @@ impl AppState {
     pub fn reset(&self) {
         self.set_config(FaultConfig::default());
         self.early.clear();
+        self.workload.clear();
         self.stats.reset();
         self.recorder.clear();
         self.users.reset_state();

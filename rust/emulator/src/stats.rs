@@ -17,6 +17,8 @@ pub struct Stats {
     batch_items: AtomicU64,
     batch_items_by_status: Box<[AtomicU64]>,
     early_retries: AtomicU64,
+    /// Requests that arrived while a per-workload throttling window was open.
+    throttled_window_requests: AtomicU64,
     throttled: AtomicU64,
     dropped: AtomicU64,
     in_flight: AtomicI64,
@@ -56,6 +58,7 @@ impl Default for Stats {
             batch_items: AtomicU64::new(0),
             batch_items_by_status: slots(),
             early_retries: AtomicU64::new(0),
+            throttled_window_requests: AtomicU64::new(0),
             throttled: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
             in_flight: AtomicI64::new(0),
@@ -92,6 +95,10 @@ impl Stats {
         self.batch_requests.fetch_add(1, Relaxed);
     }
 
+    pub fn throttled_window_request(&self) {
+        self.throttled_window_requests.fetch_add(1, Relaxed);
+    }
+
     pub fn early_retry(&self) {
         self.early_retries.fetch_add(1, Relaxed);
     }
@@ -108,6 +115,7 @@ impl Stats {
             &self.batch_requests,
             &self.batch_items,
             &self.early_retries,
+            &self.throttled_window_requests,
             &self.throttled,
             &self.dropped,
         ] {
@@ -132,6 +140,7 @@ impl Stats {
             "revokedUsers": revoked_users,
             "totalRevocations": total_revocations,
             "earlyRetries": self.early_retries.load(Relaxed),
+            "throttledWindowRequests": self.throttled_window_requests.load(Relaxed),
             "peakConcurrency": self.peak.load(Relaxed),
             "inFlight": self.in_flight.load(Relaxed),
             "batchRequests": self.batch_requests.load(Relaxed),

@@ -49,6 +49,9 @@ pub struct TokenInfo {
     /// The app the identity endpoints issued this token to (None for registered tokens).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
+    /// When the identity endpoints issued it (for `rejectIssuedTokensAfterSeconds`).
+    #[serde(skip)]
+    pub issued_at: Option<DateTime<Utc>>,
 }
 
 const REVOKE_ROLES: &[&str] = &["User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"];
@@ -95,6 +98,7 @@ impl TokenRegistry {
             roles: vec!["User.RevokeSessions.All".to_string(), "User.Read.All".to_string()],
             expires_at: None,
             client_id: None,
+            issued_at: None,
         });
         let registry = Self { default, tokens: RwLock::new(HashMap::new()) };
         registry.reset();
@@ -134,7 +138,14 @@ impl TokenRegistry {
     }
 
     /// Validates an `Authorization` header value with Graph's messages for each failure.
-    pub fn authenticate(&self, authorization: Option<&str>) -> Result<Arc<TokenInfo>, GraphError> {
+    #[cfg(test)]
+    fn authenticate_now(&self, authorization: Option<&str>) -> Result<Arc<TokenInfo>, GraphError> {
+        self.authenticate(authorization, None)
+    }
+
+    /// `reject_after`: issued tokens stop working this long after they were issued (Graph
+    /// revoking them mid-run: Continuous Access Evaluation, key rollover).
+    pub fn authenticate(&self, authorization: Option<&str>, reject_after: Option<chrono::Duration>) -> Result<Arc<TokenInfo>, GraphError> {
         let token = bearer(authorization).ok_or_else(|| GraphError::unauthorized("Access token is empty."))?;
         let Some(info) = self.tokens.read().get(token).cloned() else {
             return Err(GraphError::unauthorized(if token.contains('.') {
@@ -145,6 +156,11 @@ impl TokenRegistry {
         };
         if info.expires_at.is_some_and(|exp| exp <= Utc::now()) {
             return Err(GraphError::unauthorized("Lifetime validation failed, the token is expired."));
+        }
+        if let (Some(after), Some(issued)) = (reject_after, info.issued_at)
+            && issued + after <= Utc::now()
+        {
+            return Err(GraphError::unauthorized("Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp"));
         }
         Ok(info)
     }
@@ -169,14 +185,14 @@ mod tests {
     #[test]
     fn failures_use_graph_messages() {
         let reg = TokenRegistry::new("t");
-        assert_eq!(message(reg.authenticate(None)), "Access token is empty.");
-        assert_eq!(message(reg.authenticate(Some("Bearer "))), "Access token is empty.");
-        assert!(message(reg.authenticate(Some("Bearer nope"))).starts_with("IDX14100"));
+        assert_eq!(message(reg.authenticate_now(None)), "Access token is empty.");
+        assert_eq!(message(reg.authenticate_now(Some("Bearer "))), "Access token is empty.");
+        assert!(message(reg.authenticate_now(Some("Bearer nope"))).starts_with("IDX14100"));
         assert_eq!(
-            message(reg.authenticate(Some("Bearer a.b.c"))),
+            message(reg.authenticate_now(Some("Bearer a.b.c"))),
             "Access token validation failure. Invalid audience."
         );
-        assert!(reg.authenticate(Some("bearer t")).is_ok());
+        assert!(reg.authenticate_now(Some("bearer t")).is_ok());
     }
 
     #[test]
@@ -189,17 +205,39 @@ mod tests {
             roles: vec![],
             expires_at: Some(Utc::now() - chrono::Duration::seconds(1)),
             client_id: None,
+            issued_at: None,
         });
         assert_eq!(
-            message(reg.authenticate(Some("Bearer old"))),
+            message(reg.authenticate_now(Some("Bearer old"))),
             "Lifetime validation failed, the token is expired."
         );
     }
 
     #[test]
+    fn issued_tokens_can_be_made_to_stop_working_a_while_after_issue() {
+        let reg = TokenRegistry::new("t");
+        let issued = |token: &str, ago: i64| TokenInfo {
+            token: token.into(),
+            kind: TokenKind::App,
+            user_id: None,
+            roles: vec![],
+            expires_at: None,
+            client_id: Some("app".into()),
+            issued_at: Some(Utc::now() - chrono::Duration::seconds(ago)),
+        };
+        reg.register(issued("fresh", 0));
+        reg.register(issued("stale", 5));
+        let after = Some(chrono::Duration::seconds(2));
+        assert!(reg.authenticate(Some("Bearer fresh"), after).is_ok());
+        assert!(message(reg.authenticate(Some("Bearer stale"), after)).contains("Continuous access evaluation"));
+        assert!(reg.authenticate(Some("Bearer stale"), None).is_ok());
+        assert!(reg.authenticate(Some("Bearer t"), after).is_ok(), "registered tokens are not issued tokens");
+    }
+
+    #[test]
     fn default_token_can_revoke_and_read() {
         let reg = TokenRegistry::new("t");
-        let info = reg.authenticate(Some("Bearer t")).unwrap();
+        let info = reg.authenticate_now(Some("Bearer t")).unwrap();
         assert!(info.can_revoke() && info.can_read() && !info.can_read_self());
     }
 }

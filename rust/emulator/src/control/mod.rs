@@ -113,6 +113,19 @@ fn route(state: &AppState, method: &Method, path: &str, body: &[u8]) -> Result<R
             }
             _ => not_allowed("POST"),
         },
+        ("throttle", "") => match *method {
+            // The tenant is already throttled: a per-workload window opens now (Dev Proxy's
+            // manner; with `workloadThrottling` on, every Graph request gets 429 until it ends).
+            Method::POST => {
+                let seconds = json_body(body)?.get("seconds").and_then(serde_json::Value::as_f64).filter(|s| s.is_finite() && *s >= 0.0);
+                let Some(seconds) = seconds else {
+                    return Err(GraphError::bad_request("expected {\"seconds\": <non-negative number>}".to_string()));
+                };
+                state.workload.open(std::time::Instant::now(), std::time::Duration::from_secs_f64(seconds));
+                Ok(ok())
+            }
+            _ => not_allowed("POST"),
+        },
         ("signins", "") => match *method {
             Method::GET => Ok(Reply::ok(state.identity.signins.to_json())),
             Method::DELETE => {

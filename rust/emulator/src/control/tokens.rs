@@ -29,7 +29,7 @@ pub fn register(state: &AppState, body: &[u8]) -> Result<Reply, GraphError> {
         ),
         (TokenKind::App, None) => None,
     };
-    let info = TokenInfo { token: spec.token, kind: spec.kind, user_id, roles: spec.roles, expires_at: spec.expires_at, client_id: None };
+    let info = TokenInfo { token: spec.token, kind: spec.kind, user_id, roles: spec.roles, expires_at: spec.expires_at, client_id: None, issued_at: None };
     let body = json!(info);
     state.tokens.register(info);
     Ok(Reply::json(StatusCode::CREATED, body))

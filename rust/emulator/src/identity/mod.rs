@@ -168,7 +168,7 @@ impl Ctx<'_> {
         };
         let token = jwt::issue(&claims);
         let expires_at = if app.reject_issued_tokens { Utc::now() - chrono::Duration::seconds(1) } else { Utc::now() + chrono::Duration::seconds(lifetime as i64) };
-        self.state.tokens.register(TokenInfo { token: token.clone(), kind, user_id, roles: permissions, expires_at: Some(expires_at), client_id: Some(app.client_id.clone()) });
+        self.state.tokens.register(TokenInfo { token: token.clone(), kind, user_id, roles: permissions, expires_at: Some(expires_at), client_id: Some(app.client_id.clone()), issued_at: Some(Utc::now()) });
         (token, lifetime)
     }
 }

@@ -46,6 +46,13 @@ pub fn process(state: &AppState, call: &Call<'_>, token: &TokenInfo, ids: &Reque
         state.stats.early_retry();
         return Outcome::Reply(GraphError::too_many_requests(Some(format_seconds(wait))).into_reply(ids));
     }
+    let config = state.faults.config();
+    if config.workload_throttling
+        && let Some(throttled) = state.workload.check(now)
+    {
+        state.stats.throttled_window_request();
+        return Outcome::Reply(throttled.into_reply(ids));
+    }
     let result = match injected(state, token, scope, now) {
         Some(Injected::Drop) => return Outcome::Drop,
         Some(Injected::Error(e)) => Err(e),
@@ -57,6 +64,9 @@ pub fn process(state: &AppState, call: &Call<'_>, token: &TokenInfo, ids: &Reque
         && let Some(wait) = reply.header("Retry-After").and_then(retry_after::parse)
     {
         state.early.remember(key, wait, now);
+        if config.workload_throttling && reply.status == StatusCode::TOO_MANY_REQUESTS {
+            state.workload.open(now, wait);
+        }
     }
     Outcome::Reply(reply)
 }
