@@ -46,6 +46,7 @@ $RepoRoot = $PSScriptRoot
 . (Join-Path $RepoRoot 'build/Prerequisites.ps1')
 . (Join-Path $RepoRoot 'build/Cargo.ps1')
 . (Join-Path $RepoRoot 'build/Dotnet.ps1')
+. (Join-Path $RepoRoot 'build/Install-NativeLibrary.ps1')
 . (Join-Path $RepoRoot 'build/Install-Pester.ps1')
 . (Join-Path $RepoRoot 'build/Pester.ps1')
 . (Join-Path $RepoRoot 'build/Help.ps1')
