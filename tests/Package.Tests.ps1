@@ -182,3 +182,31 @@ Connect-Entra -Environment PackagedEmulator -AccessToken (ConvertTo-SecureString
         (Get-GraphEmulatorUserState -UserId 'AdeleV@contoso.com').revocations | Should -Be 1
     }
 }
+
+Describe 'Package: the release workflow''s import check (build/Test-PackageImport.ps1)' {
+    BeforeAll {
+        function Invoke-ImportCheck([string] $Nupkg, [string] $ModulesRoot) {
+            $output = & (Get-PwshPath) -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'build/Test-PackageImport.ps1') -Nupkg $Nupkg -ModulesRoot $ModulesRoot 2>&1
+            @{ ExitCode = $LASTEXITCODE; Output = @($output | ForEach-Object { "$_" }) }
+        }
+    }
+
+    It 'passes for this build''s package: installed, imported by name, native library loaded' {
+        $check = Invoke-ImportCheck $Package.NupkgPath (Join-Path $TestDrive 'check-ok')
+        $check.ExitCode | Should -Be 0 -Because ($check.Output -join "`n")
+        $check.Output | Should -Contain 'environment=PackageCheck'
+    }
+
+    It 'fails for a package without this machine''s native library' {
+        $broken = Join-Path $TestDrive 'broken.nupkg'
+        Copy-Item -LiteralPath $Package.NupkgPath -Destination $broken
+        $zip = [System.IO.Compression.ZipFile]::Open($broken, 'Update')
+        try {
+            @($zip.Entries | Where-Object FullName -like "runtimes/$(Get-RuntimeId)/*") | ForEach-Object { $_.Delete() }
+        }
+        finally { $zip.Dispose() }
+        $check = Invoke-ImportCheck $broken (Join-Path $TestDrive 'check-broken')
+        $check.ExitCode | Should -Not -Be 0
+        ($check.Output -join "`n") | Should -BeLike "*no native library for $(Get-RuntimeId)*"
+    }
+}
