@@ -27,7 +27,8 @@ try {
     if (-not $nuspec) { throw "$Nupkg has no $name.nuspec at its root." }
     $reader = [System.IO.StreamReader]::new($nuspec.Open())
     try { $version = ([xml]$reader.ReadToEnd()).package.metadata.version } finally { $reader.Dispose() }
-    $moduleBase = Join-Path $ModulesRoot "$name/$version"
+    # Full paths as .NET spells them (on Windows '\' throughout), to compare with the module's own.
+    $moduleBase = [System.IO.Path]::GetFullPath((Join-Path $ModulesRoot "$name/$version"))
     Remove-Item -LiteralPath $moduleBase -Recurse -Force -ErrorAction Ignore
     foreach ($entry in $zip.Entries) {
         # NuGet's own files are not part of the module (Install-Module leaves them out too).
@@ -41,7 +42,7 @@ finally {
     $zip.Dispose()
 }
 
-$expected = Join-Path $moduleBase "runtimes/$(Get-RuntimeId)/native/$(Get-NativeFileName)"
+$expected = [System.IO.Path]::GetFullPath((Join-Path $moduleBase "runtimes/$(Get-RuntimeId)/native/$(Get-NativeFileName)"))
 if (-not (Test-Path -LiteralPath $expected -PathType Leaf)) { throw "The package has no native library for $(Get-RuntimeId): '$expected' is missing." }
 
 $script = @'

@@ -49,7 +49,7 @@ Describe 'NativeLibraryResolver: every runtime, as plain functions' {
 
 Describe 'NativeLibraryResolver' {
     It 'expects the library in runtimes/RID/native under the module root' {
-        $expected = Join-Path $RepoRoot "runtimes/$(Get-RuntimeId)/native/$(Get-NativeFileName)"
+        $expected = Get-FullPath (Join-Path $RepoRoot "runtimes/$(Get-RuntimeId)/native/$(Get-NativeFileName)")
         $Resolver::ExpectedPath | Should -BeExactly $expected
     }
 
@@ -59,7 +59,7 @@ Describe 'NativeLibraryResolver' {
     }
 
     It 'takes the full path from ENTRA_RS_NATIVE_PATH' {
-        $missing = Join-Path ([System.IO.Path]::GetTempPath()) "entra-rs-missing-$PID/libnothing.so"
+        $missing = Get-FullPath (Join-Path ([System.IO.Path]::GetTempPath()) "entra-rs-missing-$PID/libnothing.so")
         $result = Invoke-ChildPwsh -Environment @{ ENTRA_RS_NATIVE_PATH = $missing } -Script @"
 Import-Module '$ManifestPath'
 [Microsoft.Graph.Entra.Rs.Native.NativeLibraryResolver]::ExpectedPath
@@ -68,7 +68,7 @@ Import-Module '$ManifestPath'
     }
 
     It 'fails the first native call with a message naming the missing path' {
-        $missing = Join-Path ([System.IO.Path]::GetTempPath()) "entra-rs-missing-$PID/libnothing.so"
+        $missing = Get-FullPath (Join-Path ([System.IO.Path]::GetTempPath()) "entra-rs-missing-$PID/libnothing.so")
         # Loopback endpoints: nothing may leave the machine even if the library did load.
         $result = Invoke-ChildPwsh -Environment @{ ENTRA_RS_NATIVE_PATH = $missing } -Script @"
 Import-Module '$ManifestPath'

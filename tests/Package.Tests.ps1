@@ -33,7 +33,7 @@ BeforeAll {
     function Install-FromNupkg([string] $ModulesRoot) {
         # What Install-Module does with a downloaded .nupkg: extract it into
         # <PSModulePath entry>/<Name>/<Version>/ and drop NuGet's own files.
-        $target = Join-Path $ModulesRoot "Microsoft.Graph.Entra.Rs/$Version"
+        $target = Get-FullPath (Join-Path $ModulesRoot "Microsoft.Graph.Entra.Rs/$Version")
         [System.IO.Compression.ZipFile]::ExtractToDirectory($Package.NupkgPath, $target)
         foreach ($nugetFile in '[Content_Types].xml', '_rels', 'package', 'Microsoft.Graph.Entra.Rs.nuspec') {
             Remove-Item -LiteralPath (Join-Path $target $nugetFile) -Recurse -Force -ErrorAction Ignore
@@ -44,7 +44,7 @@ BeforeAll {
 
 Describe 'Package: module folder' {
     It 'is out/package/Microsoft.Graph.Entra.Rs/<version>' {
-        $Package.ModulePath | Should -BeExactly (Join-Path $TestDrive "package/Microsoft.Graph.Entra.Rs/$Version")
+        Get-FullPath $Package.ModulePath | Should -BeExactly (Get-FullPath (Join-Path $TestDrive "package/Microsoft.Graph.Entra.Rs/$Version"))
         $Package.Version | Should -BeExactly $Version
     }
 
@@ -108,7 +108,7 @@ Describe 'Package: module folder' {
 
 Describe 'Package: .nupkg' {
     It 'is Microsoft.Graph.Entra.Rs.<version>.nupkg beside the module folder' {
-        $Package.NupkgPath | Should -BeExactly (Join-Path $TestDrive "package/Microsoft.Graph.Entra.Rs.$Version.nupkg")
+        Get-FullPath $Package.NupkgPath | Should -BeExactly (Get-FullPath (Join-Path $TestDrive "package/Microsoft.Graph.Entra.Rs.$Version.nupkg"))
         $Package.NupkgPath | Should -Exist
     }
 
@@ -178,7 +178,7 @@ Connect-Entra -Environment PackagedEmulator -AccessToken (ConvertTo-SecureString
         $result.Output | Should -Contain 'about=True'
         $result.Output | Should -Contain 'revoked=AdeleV@contoso.com,True,200'
         # The native library came from the installed package, not from the repository.
-        $result.Output | Should -Contain "native=$(Join-Path $Installed "runtimes/$(Get-RuntimeId)/native/$(Get-NativeFileName)")"
+        $result.Output | Should -Contain "native=$(Get-FullPath (Join-Path $Installed "runtimes/$(Get-RuntimeId)/native/$(Get-NativeFileName)"))"
         (Get-GraphEmulatorUserState -UserId 'AdeleV@contoso.com').revocations | Should -Be 1
     }
 }

@@ -10,6 +10,13 @@ $ManifestPath = Join-Path $RepoRoot 'Microsoft.Graph.Entra.Rs.psd1'
 
 Import-Module $ManifestPath -ErrorAction Stop
 
+function Get-FullPath {
+    # A path as .NET spells it (Path.GetFullPath): on Windows '/' becomes '\', so a path joined
+    # as 'a/b' compares equal to one that Path.Combine or PowerShell's module loader built.
+    param([Parameter(Mandatory)] [string] $Path)
+    [System.IO.Path]::GetFullPath($Path)
+}
+
 function Invoke-ChildPwsh {
     <#
     Runs a script in a fresh pwsh (a clean process: no native library loaded yet, its own
