@@ -11,6 +11,9 @@
               (NUnit results in out/pester-results.xml). Exits non-zero when any test fails.
     Demo    : Build, then demo/demo.ps1 against the local Graph emulator.
     Bench   : Build, then bench/run.ps1.
+    Native  : cargo build of the native library only, for -Runtime (a RID such as win-arm64;
+              default this machine's, cross-compiling with cargo --target otherwise), installed
+              into runtimes/<rid>/native/. The release workflow runs it once per runtime.
     Package : Build, then a gallery-ready module folder out/package/Microsoft.Graph.Entra.Rs/<version>/
               (every runtimes/<rid>/native/ present) and out/package/Microsoft.Graph.Entra.Rs.<version>.nupkg.
     Clean   : removes bin/, runtimes/, en-US/, out/, cmdlets/bin, cmdlets/obj (-Deep: also cargo clean, .tools/).
@@ -19,7 +22,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Demo', 'Test', 'Bench', 'Package', 'Clean')]
+    [ValidateSet('Build', 'Demo', 'Test', 'Bench', 'Native', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -30,6 +33,10 @@ param(
 
     # Test: run only Pester tests with these tags.
     [string[]] $Tag,
+
+    # Native: the runtime to build the library for (win-x64, win-arm64, osx-x64, osx-arm64,
+    # linux-x64, linux-arm64); default: this machine's.
+    [string] $Runtime,
 
     # Development aid: skip every cargo step (uses whatever is already in runtimes/).
     [switch] $SkipCargo,
@@ -46,6 +53,7 @@ $RepoRoot = $PSScriptRoot
 . (Join-Path $RepoRoot 'build/Prerequisites.ps1')
 . (Join-Path $RepoRoot 'build/Cargo.ps1')
 . (Join-Path $RepoRoot 'build/Dotnet.ps1')
+. (Join-Path $RepoRoot 'build/Install-NativeLibrary.ps1')
 . (Join-Path $RepoRoot 'build/Install-Pester.ps1')
 . (Join-Path $RepoRoot 'build/Pester.ps1')
 . (Join-Path $RepoRoot 'build/Help.ps1')
@@ -134,6 +142,19 @@ function Invoke-BenchTask {
     Invoke-ChildScript $bench
 }
 
+function Invoke-NativeTask {
+    Assert-Prerequisites
+    $rid = $Runtime ? $Runtime : (Get-RuntimeId)
+    $target = Get-CargoTarget -RuntimeId $rid
+    Write-Step "cargo build (entra-ffi) for $rid ($target)"
+    $cargoArgs = @(Get-CargoArguments $RepoRoot $Configuration) + @('-p', 'entra-ffi', '--target', $target)
+    Invoke-Native cargo (@('build') + $cargoArgs) -What 'cargo build'
+    $fileName = Get-NativeFileName -RuntimeId $rid
+    $source = Join-Path (Get-CargoProfileDir $RepoRoot $Configuration -Target $target) $fileName
+    $installed = Install-NativeLibrary -Source $source -Destination (Join-Path $RepoRoot "runtimes/$rid/native/$fileName")
+    Write-Host "Installed $($installed.Path)" -ForegroundColor Green
+}
+
 function Invoke-PackageTask {
     Invoke-BuildTask
     Write-Step 'Package'
@@ -162,6 +183,7 @@ try {
         'Test' { Invoke-TestTask }
         'Demo' { Invoke-DemoTask }
         'Bench' { Invoke-BenchTask }
+        'Native' { Invoke-NativeTask }
         'Package' { Invoke-PackageTask }
         'Clean' { Invoke-CleanTask }
     }

@@ -15,10 +15,11 @@ function Get-CargoArguments {
 }
 
 function Get-CargoProfileDir {
-    # target/<profile>, honouring CARGO_TARGET_DIR.
-    param([Parameter(Mandatory)] [string] $RepoRoot, [Parameter(Mandatory)] [string] $Configuration)
-    $target = if ($env:CARGO_TARGET_DIR) { $env:CARGO_TARGET_DIR } else { Join-Path $RepoRoot 'target' }
-    Join-Path $target ($Configuration -eq 'Release' ? 'release' : 'debug')
+    # target/<profile> (target/<triple>/<profile> for a cargo --target build), honouring CARGO_TARGET_DIR.
+    param([Parameter(Mandatory)] [string] $RepoRoot, [Parameter(Mandatory)] [string] $Configuration, [string] $Target)
+    $root = if ($env:CARGO_TARGET_DIR) { $env:CARGO_TARGET_DIR } else { Join-Path $RepoRoot 'target' }
+    if ($Target) { $root = Join-Path $root $Target }
+    Join-Path $root ($Configuration -eq 'Release' ? 'release' : 'debug')
 }
 
 function Get-CargoPackageNames {

@@ -29,22 +29,66 @@ function Invoke-Native {
     }
 }
 
+# Every runtime the package carries, with the cargo target that builds its library (the same
+# list as NativeLibraryResolver.KnownRuntimeIds; tests/NativeResolver.Tests.ps1 checks they agree).
+$script:RuntimeTargets = [ordered]@{
+    'win-x64'     = 'x86_64-pc-windows-msvc'
+    'win-arm64'   = 'aarch64-pc-windows-msvc'
+    'osx-x64'     = 'x86_64-apple-darwin'
+    'osx-arm64'   = 'aarch64-apple-darwin'
+    'linux-x64'   = 'x86_64-unknown-linux-gnu'
+    'linux-arm64' = 'aarch64-unknown-linux-gnu'
+}
+
+function Get-KnownRuntimeId {
+    # The runtime identifiers the package layout and the native resolver cover.
+    @($script:RuntimeTargets.Keys)
+}
+
 function Get-RuntimeId {
-    # The folder name under runtimes/, computed the same way as NativeLibraryResolver.RuntimeId.
-    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } elseif ($IsLinux) { 'linux' }
-          else { throw 'Unsupported operating system.' }
-    $arch = switch ([System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture) {
+    <#
+    The folder name under runtimes/ for a process on -OS (Windows, OSX, Linux) running as
+    -Architecture (X64, Arm64); by default this process. Computed as NativeLibraryResolver.RuntimeIdFor.
+    #>
+    param(
+        [string] $OS = $(if ($IsWindows) { 'Windows' } elseif ($IsMacOS) { 'OSX' } elseif ($IsLinux) { 'Linux' } else { 'unknown' }),
+        [string] $Architecture = [System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture
+    )
+    $prefix = switch ($OS) {
+        'Windows' { 'win' }
+        'OSX' { 'osx' }
+        'Linux' { 'linux' }
+        default { throw "Unsupported operating system: $OS" }
+    }
+    $arch = switch ($Architecture) {
         'X64' { 'x64' }
         'Arm64' { 'arm64' }
-        default { throw "Unsupported process architecture: $_" }
+        default { throw "Unsupported process architecture: $Architecture" }
     }
-    "$os-$arch"
+    "$prefix-$arch"
 }
 
 function Get-NativeFileName {
-    # The file cargo produces for the entra-ffi cdylib on this platform.
+    # The file cargo produces for the entra-ffi cdylib for -RuntimeId (default: this process's).
+    param([string] $RuntimeId = (Get-RuntimeId))
+    if (-not $script:RuntimeTargets.Contains($RuntimeId)) {
+        throw "Unknown runtime identifier '$RuntimeId'; known: $((Get-KnownRuntimeId) -join ', ')."
+    }
     $name = 'microsoft_graph_entra_rs_native'
-    if ($IsWindows) { "$name.dll" } elseif ($IsMacOS) { "lib$name.dylib" } else { "lib$name.so" }
+    switch -Wildcard ($RuntimeId) {
+        'win-*' { "$name.dll" }
+        'osx-*' { "lib$name.dylib" }
+        default { "lib$name.so" }
+    }
+}
+
+function Get-CargoTarget {
+    # The cargo target triple that builds the library for -RuntimeId.
+    param([Parameter(Mandatory)] [string] $RuntimeId)
+    if (-not $script:RuntimeTargets.Contains($RuntimeId)) {
+        throw "Unknown runtime identifier '$RuntimeId'; known: $((Get-KnownRuntimeId) -join ', ')."
+    }
+    $script:RuntimeTargets[$RuntimeId]
 }
 
 function Get-ExecutableName {

@@ -12,15 +12,14 @@ function Invoke-DotnetBuild {
 }
 
 function Copy-NativeLibrary {
-    # Puts the cdylib where the module looks for it.
+    # Puts the cdylib where the module looks for it, by rename (see Install-NativeLibrary.ps1).
     param([Parameter(Mandatory)] [string] $RepoRoot, [Parameter(Mandatory)] [string] $Configuration)
     $fileName = Get-NativeFileName
     $source = Join-Path (Get-CargoProfileDir $RepoRoot $Configuration) $fileName
     if (-not (Test-Path -LiteralPath $source -PathType Leaf)) {
         throw "The native library was not built: '$source' is missing."
     }
-    $destinationDir = Join-Path $RepoRoot "runtimes/$(Get-RuntimeId)/native"
-    New-Item -ItemType Directory -Force -Path $destinationDir | Out-Null
-    Copy-Item -LiteralPath $source -Destination $destinationDir -Force
-    Write-Host "Copied $fileName to $destinationDir"
+    $destination = Join-Path $RepoRoot "runtimes/$(Get-RuntimeId)/native/$fileName"
+    Install-NativeLibrary -Source $source -Destination $destination | Out-Null
+    Write-Host "Installed $fileName in $(Split-Path -Parent $destination)"
 }

@@ -18,15 +18,9 @@
 
 $script:ModuleName = 'Microsoft.Graph.Entra.Rs'
 
-# RIDs the native resolver knows (NativeLibraryResolver.RuntimeId), with their library name.
-$script:KnownRuntimes = [ordered]@{
-    'win-x64'     = 'microsoft_graph_entra_rs_native.dll'
-    'win-arm64'   = 'microsoft_graph_entra_rs_native.dll'
-    'linux-x64'   = 'libmicrosoft_graph_entra_rs_native.so'
-    'linux-arm64' = 'libmicrosoft_graph_entra_rs_native.so'
-    'osx-x64'     = 'libmicrosoft_graph_entra_rs_native.dylib'
-    'osx-arm64'   = 'libmicrosoft_graph_entra_rs_native.dylib'
-}
+# RIDs the native resolver knows (NativeLibraryResolver.KnownRuntimeIds), with their library name.
+$script:KnownRuntimes = [ordered]@{}
+foreach ($rid in Get-KnownRuntimeId) { $script:KnownRuntimes[$rid] = Get-NativeFileName -RuntimeId $rid }
 
 function Get-PackageRuntime {
     <#

@@ -20,7 +20,8 @@ BeforeAll {
         'AZURE_CLIENT_CERTIFICATE_PASSWORD', 'AZURE_CLIENT_SEND_CERTIFICATE_CHAIN', 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER',
         'AZURE_POD_IDENTITY_AUTHORITY_HOST', 'HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY', 'NO_PROXY',
         'https_proxy', 'http_proxy', 'all_proxy', 'no_proxy'
-    $SavedVariables = @{}
+    # Ordinal keys: on Linux HTTPS_PROXY and https_proxy are two variables (a hashtable would merge them).
+    $SavedVariables = [System.Collections.Generic.Dictionary[string, string]]::new([StringComparer]::Ordinal)
     foreach ($name in $FlowVariables) { $SavedVariables[$name] = [Environment]::GetEnvironmentVariable($name) }
 
     function Clear-FlowVariables {

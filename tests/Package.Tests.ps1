@@ -33,7 +33,7 @@ BeforeAll {
     function Install-FromNupkg([string] $ModulesRoot) {
         # What Install-Module does with a downloaded .nupkg: extract it into
         # <PSModulePath entry>/<Name>/<Version>/ and drop NuGet's own files.
-        $target = Join-Path $ModulesRoot "Microsoft.Graph.Entra.Rs/$Version"
+        $target = Get-FullPath (Join-Path $ModulesRoot "Microsoft.Graph.Entra.Rs/$Version")
         [System.IO.Compression.ZipFile]::ExtractToDirectory($Package.NupkgPath, $target)
         foreach ($nugetFile in '[Content_Types].xml', '_rels', 'package', 'Microsoft.Graph.Entra.Rs.nuspec') {
             Remove-Item -LiteralPath (Join-Path $target $nugetFile) -Recurse -Force -ErrorAction Ignore
@@ -44,7 +44,7 @@ BeforeAll {
 
 Describe 'Package: module folder' {
     It 'is out/package/Microsoft.Graph.Entra.Rs/<version>' {
-        $Package.ModulePath | Should -BeExactly (Join-Path $TestDrive "package/Microsoft.Graph.Entra.Rs/$Version")
+        Get-FullPath $Package.ModulePath | Should -BeExactly (Get-FullPath (Join-Path $TestDrive "package/Microsoft.Graph.Entra.Rs/$Version"))
         $Package.Version | Should -BeExactly $Version
     }
 
@@ -108,7 +108,7 @@ Describe 'Package: module folder' {
 
 Describe 'Package: .nupkg' {
     It 'is Microsoft.Graph.Entra.Rs.<version>.nupkg beside the module folder' {
-        $Package.NupkgPath | Should -BeExactly (Join-Path $TestDrive "package/Microsoft.Graph.Entra.Rs.$Version.nupkg")
+        Get-FullPath $Package.NupkgPath | Should -BeExactly (Get-FullPath (Join-Path $TestDrive "package/Microsoft.Graph.Entra.Rs.$Version.nupkg"))
         $Package.NupkgPath | Should -Exist
     }
 
@@ -178,7 +178,35 @@ Connect-Entra -Environment PackagedEmulator -AccessToken (ConvertTo-SecureString
         $result.Output | Should -Contain 'about=True'
         $result.Output | Should -Contain 'revoked=AdeleV@contoso.com,True,200'
         # The native library came from the installed package, not from the repository.
-        $result.Output | Should -Contain "native=$(Join-Path $Installed "runtimes/$(Get-RuntimeId)/native/$(Get-NativeFileName)")"
+        $result.Output | Should -Contain "native=$(Get-FullPath (Join-Path $Installed "runtimes/$(Get-RuntimeId)/native/$(Get-NativeFileName)"))"
         (Get-GraphEmulatorUserState -UserId 'AdeleV@contoso.com').revocations | Should -Be 1
+    }
+}
+
+Describe 'Package: the release workflow''s import check (build/Test-PackageImport.ps1)' {
+    BeforeAll {
+        function Invoke-ImportCheck([string] $Nupkg, [string] $ModulesRoot) {
+            $output = & (Get-PwshPath) -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'build/Test-PackageImport.ps1') -Nupkg $Nupkg -ModulesRoot $ModulesRoot 2>&1
+            @{ ExitCode = $LASTEXITCODE; Output = @($output | ForEach-Object { "$_" }) }
+        }
+    }
+
+    It 'passes for this build''s package: installed, imported by name, native library loaded' {
+        $check = Invoke-ImportCheck $Package.NupkgPath (Join-Path $TestDrive 'check-ok')
+        $check.ExitCode | Should -Be 0 -Because ($check.Output -join "`n")
+        $check.Output | Should -Contain 'environment=PackageCheck'
+    }
+
+    It 'fails for a package without this machine''s native library' {
+        $broken = Join-Path $TestDrive 'broken.nupkg'
+        Copy-Item -LiteralPath $Package.NupkgPath -Destination $broken
+        $zip = [System.IO.Compression.ZipFile]::Open($broken, 'Update')
+        try {
+            @($zip.Entries | Where-Object FullName -like "runtimes/$(Get-RuntimeId)/*") | ForEach-Object { $_.Delete() }
+        }
+        finally { $zip.Dispose() }
+        $check = Invoke-ImportCheck $broken (Join-Path $TestDrive 'check-broken')
+        $check.ExitCode | Should -Not -Be 0
+        ($check.Output -join "`n") | Should -BeLike "*no native library for $(Get-RuntimeId)*"
     }
 }

@@ -279,14 +279,13 @@ public sealed class ConnectEntraCommand : PSCmdlet, IDisposable
 
         try
         {
+            // Once connected, the certificate belongs to the connection's signer (see CertificateSigner).
             return ConnectWithCertificate(environment, found!, ClientId, TenantId, SendCertificateChain);
         }
-        finally
+        catch when (owned is not null)
         {
-            if (owned is not null)
-            {
-                found!.Dispose();
-            }
+            found!.Dispose();
+            throw;
         }
     }
 
@@ -294,15 +293,24 @@ public sealed class ConnectEntraCommand : PSCmdlet, IDisposable
     {
         WriteVerbose($"Signing in with certificate '{certificate.Subject}' (thumbprint {certificate.Thumbprint}, valid until {certificate.NotAfter:u}) (client credentials, signed assertion).");
         string? ExpiredHint(SignInResult _) => certificate.NotAfter < DateTime.Now ? $"(The certificate {certificate.Thumbprint} expired on {certificate.NotAfter:u}.)" : null;
+        CertificateSigner signer;
         try
         {
-            return SignIn(environment, clientId, tenantId, f => CertificateSource.WithPrivateKey(certificate, (key, der) => f.WithCertificate(key, der).IntoString()), sendChain: sendChain, hint: ExpiredHint);
+            signer = new CertificateSigner(certificate);
         }
         catch (CertificateUnusableException e)
         {
             ThrowTerminatingError(ErrorRecordFactory.Create(e, "CertificateUnusable", ErrorCategory.InvalidArgument, certificate.Thumbprint));
             throw;
         }
+
+        // The native credential keeps signer.Callback for the connection's lifetime and calls it
+        // for every token it asks for; only the certificate's public DER is copied.
+        return SignIn(environment, clientId, tenantId, f =>
+        {
+            using SliceByteLease der = certificate.RawData.Slice();
+            return f.WithCertificate(signer.Callback, der).IntoString();
+        }, sendChain: sendChain, hint: ExpiredHint);
     }
 
     private string WithManagedIdentity(SignInFlow signIn)
@@ -358,11 +366,16 @@ public sealed class ConnectEntraCommand : PSCmdlet, IDisposable
             throw;
         }
 
-        using (certificate)
+        try
         {
             string? sendChain = System.Environment.GetEnvironmentVariable("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN");
             bool chain = sendChain is not null && (sendChain == "1" || sendChain.Equals("true", StringComparison.OrdinalIgnoreCase));
             return ConnectWithCertificate(environment, certificate, client, tenant, chain);
+        }
+        catch
+        {
+            certificate.Dispose(); // not connected; once connected, the signer keeps it
+            throw;
         }
     }
 

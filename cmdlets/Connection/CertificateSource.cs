@@ -1,18 +1,15 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.Graph.Entra.Rs.Native;
 
 namespace Microsoft.Graph.Entra.Rs.Connection;
 
 /// <summary>
 /// Finds the certificate Connect-Entra signs in with (the CurrentUser\My store, or a PEM/PFX
-/// file for -EnvironmentVariable) and hands its private key to Rust as PKCS#8 exported straight
-/// into native memory, which is zeroed and freed as soon as Rust has its copy: the key never
-/// becomes a managed array.
+/// file for -EnvironmentVariable). Its key signs through <see cref="CertificateSigner"/> and is
+/// never exported.
 /// </summary>
 internal static class CertificateSource
 {
@@ -74,64 +71,12 @@ internal static class CertificateSource
         }
 
         // net8: the constructor is the PKCS#12 loader (X509CertificateLoader comes with .NET 9).
-        return new X509Certificate2(path, password, X509KeyStorageFlags.Exportable);
-    }
-
-    /// <summary>
-    /// Calls <paramref name="use"/> with the certificate's RSA private key as PKCS#8 in native
-    /// memory (zeroed and freed afterwards) and its DER encoding.
-    /// </summary>
-    public static unsafe T WithPrivateKey<T>(X509Certificate2 certificate, Func<SliceByte, SliceByte, T> use)
-    {
-        if (!certificate.HasPrivateKey)
-        {
-            throw new CertificateUnusableException($"The certificate '{certificate.Subject}' ({certificate.Thumbprint}) has no private key here; Connect-Entra needs it to sign the client assertion.");
-        }
-
-        using RSA rsa = certificate.GetRSAPrivateKey()
-            ?? throw new CertificateUnusableException($"The certificate '{certificate.Subject}' ({certificate.Thumbprint}) does not have an RSA key; Entra accepts RSA certificates for client assertions.");
-        int size = 4096;
-        while (true)
-        {
-            byte* buffer = (byte*)NativeMemory.Alloc((nuint)size);
-            try
-            {
-                bool exported;
-                int written;
-                try
-                {
-                    exported = rsa.TryExportPkcs8PrivateKey(new Span<byte>(buffer, size), out written);
-                }
-                catch (CryptographicException e)
-                {
-                    throw new CertificateUnusableException($"The private key of certificate '{certificate.Subject}' ({certificate.Thumbprint}) cannot be exported, so it cannot be handed to the module's signer: {e.Message} Import the certificate with an exportable key.");
-                }
-
-                if (exported)
-                {
-                    byte[] der = certificate.RawData;
-                    fixed (byte* derPointer = der)
-                    {
-                        return use(SliceByte.From((IntPtr)buffer, (ulong)written), SliceByte.From((IntPtr)derPointer, (ulong)der.Length));
-                    }
-                }
-            }
-            finally
-            {
-                NativeMemory.Clear(buffer, (nuint)size);
-                NativeMemory.Free(buffer);
-            }
-
-            size *= 2;
-            if (size > 1 << 20)
-            {
-                throw new CertificateUnusableException("The certificate's private key could not be exported.");
-            }
-        }
+        // Not Exportable: the key signs where it was loaded and is never exported.
+        return new X509Certificate2(path, password);
     }
 }
 
-/// <summary>A certificate that cannot sign an assertion here (no key, not RSA, not exportable).</summary>
+/// <summary>A certificate that cannot sign an assertion here (no private key, not RSA).</summary>
 internal sealed class CertificateUnusableException : Exception
 {
     public CertificateUnusableException(string message) : base(message) { }

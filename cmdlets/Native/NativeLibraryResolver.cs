@@ -56,7 +56,7 @@ public static class NativeLibraryResolver
                 return Path.GetFullPath(overridePath);
             }
 
-            return Path.Combine(ModuleRoot, "runtimes", RuntimeId, "native", PlatformFileName);
+            return PathFor(ModuleRoot, RuntimeId);
         }
     }
 
@@ -73,36 +73,69 @@ public static class NativeLibraryResolver
         }
     }
 
-    /// <summary>The runtime identifier build.ps1 uses for the folder name, e.g. <c>linux-x64</c>.</summary>
+    /// <summary>Every runtime the package carries a library for (build/Package.ps1 lists the same).</summary>
+    public static readonly string[] KnownRuntimeIds = ["win-x64", "win-arm64", "osx-x64", "osx-arm64", "linux-x64", "linux-arm64"];
+
+    /// <summary>The runtime identifier of this process, e.g. <c>linux-x64</c>: the folder under <c>runtimes/</c>.</summary>
     /// <remarks>
     /// Computed, not read from RuntimeInformation.RuntimeIdentifier, which can be a
     /// distribution-specific id (e.g. <c>ubuntu.22.04-x64</c>) on source-built .NET.
     /// </remarks>
-    public static string RuntimeId
-    {
-        get
-        {
-            string os = OperatingSystem.IsWindows() ? "win"
-                : OperatingSystem.IsMacOS() ? "osx"
-                : OperatingSystem.IsLinux() ? "linux"
-                : throw new PlatformNotSupportedException($"Unsupported operating system: {RuntimeInformation.OSDescription}");
-
-            string arch = RuntimeInformation.ProcessArchitecture switch
-            {
-                Architecture.X64 => "x64",
-                Architecture.Arm64 => "arm64",
-                var other => throw new PlatformNotSupportedException($"Unsupported process architecture: {other}"),
-            };
-
-            return $"{os}-{arch}";
-        }
-    }
+    public static string RuntimeId => RuntimeIdFor(CurrentPlatform, RuntimeInformation.ProcessArchitecture);
 
     /// <summary>The file name cargo gives the cdylib on this platform.</summary>
-    public static string PlatformFileName =>
-        OperatingSystem.IsWindows() ? LibraryName + ".dll"
-        : OperatingSystem.IsMacOS() ? "lib" + LibraryName + ".dylib"
-        : "lib" + LibraryName + ".so";
+    public static string PlatformFileName => FileNameFor(CurrentPlatform);
+
+    /// <summary>
+    /// The runtime identifier a process on <paramref name="os"/> running as <paramref name="architecture"/>
+    /// loads (an x64 pwsh on an Arm64 Windows, under emulation, loads win-x64).
+    /// </summary>
+    public static string RuntimeIdFor(OSPlatform os, Architecture architecture)
+    {
+        string prefix = os == OSPlatform.Windows ? "win"
+            : os == OSPlatform.OSX ? "osx"
+            : os == OSPlatform.Linux ? "linux"
+            : throw new PlatformNotSupportedException($"Unsupported operating system: {os}");
+        string arch = architecture switch
+        {
+            Architecture.X64 => "x64",
+            Architecture.Arm64 => "arm64",
+            var other => throw new PlatformNotSupportedException($"Unsupported process architecture: {other}"),
+        };
+        return $"{prefix}-{arch}";
+    }
+
+    /// <summary>The library's file name on <paramref name="os"/> (cargo's naming: <c>lib</c> prefix outside Windows).</summary>
+    public static string FileNameFor(OSPlatform os) =>
+        os == OSPlatform.Windows ? LibraryName + ".dll"
+        : os == OSPlatform.OSX ? "lib" + LibraryName + ".dylib"
+        : os == OSPlatform.Linux ? "lib" + LibraryName + ".so"
+        : throw new PlatformNotSupportedException($"Unsupported operating system: {os}");
+
+    /// <summary>The library's file name for a runtime identifier such as <c>win-arm64</c>.</summary>
+    public static string FileNameFor(string runtimeId) => FileNameFor(PlatformOf(runtimeId));
+
+    /// <summary>Where a module rooted at <paramref name="moduleRoot"/> keeps the library for <paramref name="runtimeId"/>.</summary>
+    public static string PathFor(string moduleRoot, string runtimeId) =>
+        Path.Combine(moduleRoot, "runtimes", runtimeId, "native", FileNameFor(runtimeId));
+
+    private static OSPlatform PlatformOf(string runtimeId)
+    {
+        if (Array.IndexOf(KnownRuntimeIds, runtimeId) < 0)
+        {
+            throw new PlatformNotSupportedException($"Unknown runtime identifier '{runtimeId}'; known: {string.Join(", ", KnownRuntimeIds)}.");
+        }
+
+        return runtimeId.StartsWith("win-", StringComparison.Ordinal) ? OSPlatform.Windows
+            : runtimeId.StartsWith("osx-", StringComparison.Ordinal) ? OSPlatform.OSX
+            : OSPlatform.Linux;
+    }
+
+    private static OSPlatform CurrentPlatform =>
+        OperatingSystem.IsWindows() ? OSPlatform.Windows
+        : OperatingSystem.IsMacOS() ? OSPlatform.OSX
+        : OperatingSystem.IsLinux() ? OSPlatform.Linux
+        : throw new PlatformNotSupportedException($"Unsupported operating system: {RuntimeInformation.OSDescription}");
 
     private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
     {

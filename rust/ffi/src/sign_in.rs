@@ -7,6 +7,7 @@
 //! Secrets arrive as `ffi::String`s the caller built from native buffers; they are copied into
 //! zeroed-on-drop buffers here and the incoming copy is zeroed at once.
 
+use crate::assertion_signer::{CallbackSigner, SignAssertion};
 use crate::error::NativeError;
 use crate::panic_boundary::{guard_result, guard_value};
 use crate::runtime;
@@ -24,7 +25,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroize;
 
 /// Connect-Entra's settings (never a secret).
 #[derive(Debug, Deserialize)]
@@ -162,13 +163,13 @@ impl SignInFlow {
         })
     }
 
-    /// Client credentials with an assertion signed by the certificate's key: the key as PKCS#8
-    /// DER (copied into a zeroed-on-drop buffer; the caller zeroes its own), the certificate DER.
-    pub fn with_certificate(&self, private_key_pkcs8: ffi::Slice<u8>, certificate: ffi::Slice<u8>) -> ffi::String {
+    /// Client credentials with an assertion signed by the certificate's key, which stays in
+    /// .NET: `signer` signs each assertion (see `assertion_signer`) and is kept by the token
+    /// source for the connection's lifetime; `certificate` is its DER.
+    pub fn with_certificate(&self, signer: SignAssertion, certificate: ffi::Slice<u8>) -> ffi::String {
         guard_value(panicked(), || {
-            let key = Zeroizing::new(private_key_pkcs8.as_slice().to_vec());
             let certificate = certificate.as_slice().to_vec();
-            self.finish(self.run(with_certificate(&self.options, key, &certificate)))
+            self.finish(self.run(with_certificate(&self.options, Arc::new(CallbackSigner::new(signer)), &certificate)))
         })
     }
 

@@ -4,7 +4,7 @@
 //! `{AzureADEndpoint}/{tenant}/oauth2/v2.0/token` and the scope `{GraphEndpoint}/.default`.
 
 use super::authority::{default_scope, delegated_scopes};
-use super::client_assertion::CertificateCredential;
+use super::client_assertion::{AssertionSigner, CertificateCredential};
 use super::client_secret::ClientSecretCredential;
 use super::device_code::{DeviceCodeFlow, GRAPH_CLI_CLIENT_ID};
 use super::managed_identity::{ManagedIdentityCredential, ManagedIdentityEnvironment};
@@ -12,7 +12,7 @@ use super::{AuthError, Authority, RenewingToken};
 use crate::endpoint::GraphEndpoint;
 use crate::http::{HttpSettings, build_client};
 use secrecy::SecretString;
-use zeroize::Zeroizing;
+use std::sync::Arc;
 
 /// What a sign-in needs besides its secret.
 #[derive(Debug, Clone)]
@@ -62,14 +62,15 @@ pub async fn with_client_secret(options: &SignInOptions, secret: SecretString) -
     RenewingToken::sign_in(Box::new(credential)).await
 }
 
-/// Client credentials with an assertion signed by the certificate's key.
-pub async fn with_certificate(options: &SignInOptions, private_key_pkcs8: Zeroizing<Vec<u8>>, certificate_der: &[u8]) -> Result<RenewingToken, AuthError> {
+/// Client credentials with an assertion signed by the certificate's key, through `signer` (kept
+/// for the connection's lifetime: every renewal signs a new assertion).
+pub async fn with_certificate(options: &SignInOptions, signer: Arc<dyn AssertionSigner>, certificate_der: &[u8]) -> Result<RenewingToken, AuthError> {
     let credential = CertificateCredential::new(
         options.client()?,
         options.app_authority()?,
         options.client_id()?,
         default_scope(&options.graph),
-        private_key_pkcs8,
+        signer,
         certificate_der,
         options.send_certificate_chain,
     )?;

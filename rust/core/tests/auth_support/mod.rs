@@ -119,3 +119,39 @@ pub fn test_certificate(not_after_days: i64) -> (Vec<u8>, Vec<u8>) {
     let cert = params.self_signed(&key).expect("self-signed certificate");
     (key.serialize_der(), cert.der().to_vec())
 }
+
+/// Another RSA key (the emulator's fixture): a certificate made for it does not match the
+/// key of [`test_certificate`].
+pub fn other_certificate() -> Vec<u8> {
+    let key_pem = include_str!("../fixtures/test-only-rsa-2048-other.pk8.pem");
+    let key = rcgen::KeyPair::from_pkcs8_pem_and_sign_algo(key_pem, &rcgen::PKCS_RSA_SHA256).expect("fixture key");
+    rcgen::CertificateParams::new(vec!["entra-rs-other".to_owned()]).unwrap().self_signed(&key).expect("self-signed certificate").der().to_vec()
+}
+
+/// Signs as the module's .NET signer does, with a key the credential never sees (ring here,
+/// the certificate's own key there); counts its calls and can be told to refuse.
+pub struct KeySigner {
+    key: ring::signature::RsaKeyPair,
+    pub calls: AtomicUsize,
+    pub refuse: Mutex<Option<String>>,
+}
+
+impl KeySigner {
+    pub fn new(pkcs8: &[u8]) -> std::sync::Arc<Self> {
+        let key = ring::signature::RsaKeyPair::from_pkcs8(pkcs8).expect("fixture key");
+        std::sync::Arc::new(Self { key, calls: AtomicUsize::new(0), refuse: Mutex::new(None) })
+    }
+}
+
+impl entra_core::auth::client_assertion::AssertionSigner for KeySigner {
+    fn sign_rs256(&self, signing_input: &[u8], signature_len: usize) -> Result<Vec<u8>, String> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if let Some(reason) = self.refuse.lock().clone() {
+            return Err(reason);
+        }
+        assert_eq!(signature_len, self.key.public().modulus_len(), "the credential asks for the modulus length");
+        let mut signature = vec![0; signature_len];
+        self.key.sign(&ring::signature::RSA_PKCS1_SHA256, &ring::rand::SystemRandom::new(), signing_input, &mut signature).expect("signing");
+        Ok(signature)
+    }
+}
