@@ -26,8 +26,8 @@ $emulator = Start-GraphEmulator -Users $Users -TimeoutSeconds 120
 try {
     Connect-GraphEmulator -Name 'Soak' -Emulator $emulator
     Set-GraphEmulatorFault -Emulator $emulator @{ rate429 = 0.15; retryAfter429 = '0.05'; rate503 = 0.05; rate504 = 0.05; rateDrop = 0.05 } | Out-Null
-    $outcomes = [System.Collections.Generic.Dictionary[string, int]]::new()
-    $errorIds = [System.Collections.Generic.Dictionary[string, int]]::new()
+    $outcomes = @{}
+    $errorIds = @{}
     $results = 0
     $clock = [System.Diagnostics.Stopwatch]::StartNew()
     $errors = $null
@@ -35,14 +35,14 @@ try {
         Revoke-EntraUserAllRefreshToken -UseBatch:$UseBatch -ErrorAction SilentlyContinue -ErrorVariable +errors |
         ForEach-Object {
             $results++
-            $outcomes[$_.UserId] = 1 + $outcomes.GetValueOrDefault($_.UserId)
+            $outcomes[$_.UserId] = 1 + [int]$outcomes[$_.UserId]
         }
     $clock.Stop()
     foreach ($e in @($errors)) {
         $id = ($e.FullyQualifiedErrorId -split ',')[0]
-        $errorIds[$id] = 1 + $errorIds.GetValueOrDefault($id)
+        $errorIds[$id] = 1 + [int]$errorIds[$id]
         $target = [string]$e.TargetObject
-        $outcomes[$target] = 1 + $outcomes.GetValueOrDefault($target)
+        $outcomes[$target] = 1 + [int]$outcomes[$target]
     }
     $stats = Get-GraphEmulatorStat -Emulator $emulator
     $process = [System.Diagnostics.Process]::GetCurrentProcess()
