@@ -94,6 +94,8 @@ try {
     }
     $sdkWorker = $workers.Values | Where-Object { $_.Info -and $_.Info.PSObject.Properties['sdk'] } | Select-Object -First 1
     $sdkVersion = $sdkWorker ? $sdkWorker.Info.sdk : 'n/a'
+    $moduleWorker = $workers.Values | Where-Object { $_.Info -and $_.Info.PSObject.Properties['defaultThrottleLimit'] } | Select-Object -First 1
+    $defaultLimit = $moduleWorker ? $moduleWorker.Info.defaultThrottleLimit : 'n/a'
 
     Write-Section "Time against users: sizes $($Sizes -join ', '); latencies $($Latencies -join ', ') ms; $Repeat repeats"
     $scaling = Invoke-ScalingMatrix -Tools $tools -Workers $workers -Sizes $Sizes -Latencies $Latencies -Repeat $Repeat -MaxCellSeconds $MaxCellSeconds
@@ -128,7 +130,7 @@ $machineAfter = Get-MachineDescription $RepoRoot
 $settings = @{
     SdkVersion     = $sdkVersion
     MaxCellSeconds = $MaxCellSeconds
-    Text           = ("sizes {0}; latencies {1} ms; {2} repeats; cells over {3} s (extrapolated) not run; throttled {4} users at {5}/s burst {5}, and {6} users at 100/s burst 10, {7} repeats; memory {8} vs {9} users; start-up median of {10}{11}" -f
+    Text           = ("the module's default -ThrottleLimit (read from the cmdlet): $defaultLimit; sizes {0}; latencies {1} ms; {2} repeats; cells over {3} s (extrapolated) not run; throttled {4} users at {5}/s burst {5}, and {6} users at 100/s burst 10, {7} repeats; memory {8} vs {9} users; start-up median of {10}{11}" -f
         ($Sizes -join ', '), ($Latencies -join ', '), $Repeat, $MaxCellSeconds, $ThrottledUsers, $ThrottledRate, $FastRateUsers, $ThrottledRepeat,
         $MemoryBaselineUsers, $MemoryUsers, $StartupRuns, ($Quick ? '; **QUICK RUN** (reduced sizes and repeats)' : ''))
 }

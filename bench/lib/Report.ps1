@@ -23,7 +23,9 @@ function Format-Why($Runs) {
     # The most frequent failure message of the runs, quoted (' ("HTTP 429")'), or ''.
     $why = @($Runs.Errors | Where-Object { $_ } | Group-Object message | Sort-Object Count -Descending | Select-Object -First 1)
     if (-not $why) { return '' }
-    ' ("{0}")' -f ($why[0].Name -replace '\|', '/')
+    $text = $why[0].Name -replace '\|', '/'
+    if ($text.Length -gt 90) { $text = $text.Substring(0, 90) + '...' }
+    ' ("{0}")' -f $text
 }
 
 function Get-ThrottledRow($Throttled, [psobject] $Tool) {
@@ -44,6 +46,20 @@ function Get-ThrottledRow($Throttled, [psobject] $Tool) {
         EarlyRetries = ($runs | Measure-Object EarlyRetries -Maximum).Maximum
         Requests     = Get-Median @($runs.Requests)
     }
+}
+
+function Get-LoopRatioText($Tools, $Scaling, [int[]] $Sizes, [int] $Latency) {
+    # Each tool's speed-up over the sequential Invoke-RestMethod loop at the largest size the
+    # loop was measured at (both medians of this run), or '' when the loop has no such cell.
+    $scenario = "latency $Latency"
+    $size = $Sizes | Sort-Object -Descending | Where-Object { $_ -gt 1 -and (Get-CellRuns $Scaling.Runs 'IrmLoop' $scenario $_) } | Select-Object -First 1
+    if (-not $size) { return '' }
+    $loop = Get-Median @((Get-CellRuns $Scaling.Runs 'IrmLoop' $scenario $size).Seconds)
+    $parts = foreach ($tool in $Tools | Where-Object Key -ne 'IrmLoop') {
+        $runs = Get-CellRuns $Scaling.Runs $tool.Key $scenario $size
+        if ($runs) { '{0} {1:N1}x' -f $tool.Name, ($loop / (Get-Median @($runs.Seconds))) }
+    }
+    "Speed-up over the Invoke-RestMethod loop at $('{0:N0}' -f $size) users (medians): $($parts -join '; ')."
 }
 
 function New-ChartInput {
@@ -114,6 +130,8 @@ function New-BenchReport {
             }
             & $add "| $($tool.Name) | $($cells -join ' | ') |"
         }
+        $ratio = Get-LoopRatioText $Tools $Scaling $Sizes $latency
+        if ($ratio) { & $add ''; & $add $ratio }
     }
 
     foreach ($throttled in $ThrottledRuns) {
