@@ -10,7 +10,10 @@
     Test    : cargo test --workspace, Build, then Pester 5 on tests/ in a child pwsh
               (NUnit results in out/pester-results.xml). Exits non-zero when any test fails.
     Demo    : Build, then demo/demo.ps1 against the local Graph emulator.
-    Bench   : Build, then bench/run.ps1.
+    Bench   : Build, then bench/run.ps1: this module beside the Graph .NET SDK, ForEach-Object
+              -Parallel, an Invoke-RestMethod loop and Microsoft.Entra's batch sample, against the
+              emulator; writes docs/benchmarks.md and its charts. -Quick: a run of a few minutes
+              that writes bench/results/quick/ instead.
     Native  : cargo build of the native library only, for -Runtime (a RID such as win-arm64;
               default this machine's, cross-compiling with cargo --target otherwise), installed
               into runtimes/<rid>/native/. The release workflow runs it once per runtime.
@@ -42,7 +45,10 @@ param(
     [switch] $SkipCargo,
 
     # Clean: also run cargo clean and remove .tools/.
-    [switch] $Deep
+    [switch] $Deep,
+
+    # Bench: smaller sizes and fewer repeats (under 3 minutes); figures go to bench/results/quick/.
+    [switch] $Quick
 )
 
 $ErrorActionPreference = 'Stop'
@@ -112,13 +118,13 @@ function Invoke-TestTask {
 function Invoke-ChildScript {
     # Runs a script in a fresh pwsh (so the freshly built module and native library load
     # cleanly) and fails the build when it fails.
-    param([Parameter(Mandatory)] [string] $Path)
+    param([Parameter(Mandatory)] [string] $Path, [string[]] $Arguments = @())
     $emulator = Join-Path (Get-CargoProfileDir $RepoRoot $Configuration) (Get-ExecutableName 'graph-emulator')
     $previous = $env:GRAPH_EMULATOR_PATH
     try {
         # The harness defaults to target/release; tell it which emulator this build made.
         if (-not $SkipCargo) { $env:GRAPH_EMULATOR_PATH = $emulator }
-        Invoke-Native (Get-PwshPath) @('-NoProfile', '-File', $Path) -What $Path
+        Invoke-Native (Get-PwshPath) (@('-NoProfile', '-File', $Path) + $Arguments) -What $Path
     }
     finally {
         $env:GRAPH_EMULATOR_PATH = $previous
@@ -138,8 +144,8 @@ function Invoke-BenchTask {
         Write-Warning 'bench/run.ps1 does not exist yet: nothing to run.'
         return
     }
-    Write-Step 'Bench'
-    Invoke-ChildScript $bench
+    Write-Step "Bench$($Quick ? ' (quick)' : '')"
+    Invoke-ChildScript $bench ($Quick ? @('-Quick') : @())
 }
 
 function Invoke-NativeTask {
