@@ -52,7 +52,7 @@ $ProgressPreference = 'SilentlyContinue'
 
 $RepoRoot = Split-Path $PSScriptRoot -Parent
 if ($Quick) {
-    $Sizes = @(1, 100, 1000); $Latencies = @(0, 50); $Repeat = 2; $MaxCellSeconds = 4
+    $Sizes = @(1, 50, 1000); $Latencies = @(0, 50); $Repeat = 2; $MaxCellSeconds = 4
     $ThrottledUsers = 60; $ThrottledRepeat = 1; $FastRateUsers = 200
     $MemoryUsers = 3000; $MemoryBaselineUsers = 1000; $StartupRuns = 2
     if (-not $OutFile) { $OutFile = Join-Path $RepoRoot 'bench/results/quick/benchmarks.md' }

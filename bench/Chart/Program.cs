@@ -5,7 +5,8 @@
 // input.json:
 //   {"scaling":{"panels":[{"title","series":[{"name","points":[{"users","seconds"}]}]}]},
 //    "throttled":{"title","rate","series":[{"name","times":[completion seconds...]}]}}
-// Only measured points are in the file; the chart draws nothing it was not given.
+// Only measured points are in the file; the chart draws nothing it was not given (the dashed
+// rate line of the throttled chart is users / rate, the reference the tables use).
 using System.Text.Json;
 using ScottPlot;
 using ScottPlot.TickGenerators;
@@ -57,31 +58,37 @@ for (var i = 0; i < input.Scaling.Panels.Count; i++)
 multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
 multiplot.SavePng(args[1], 520 * Math.Max(1, input.Scaling.Panels.Count), 520);
 
-// Throughput over time under the token bucket: successes per second, per tool.
+// Throughput over time under the token bucket: users revoked so far, per tool (the slope is the
+// throughput); the dashed line is a client that uses every token (rate x time).
 var throttled = new Plot();
+var total = 0.0;
+var drawn = 0;
 foreach (var series in input.Throttled.Series)
 {
     if (series.Times.Count == 0) continue;
-    var seconds = (int)Math.Ceiling(series.Times.Max()) + 1;
-    var perSecond = new double[seconds];
-    foreach (var t in series.Times) perSecond[(int)Math.Floor(t)]++;
-    var xs = Enumerable.Range(0, seconds).Select(s => (double)s).ToArray();
-    var line = throttled.Add.ScatterLine(xs, perSecond, ColorOf(series.Name));
+    var times = series.Times.OrderBy(t => t).ToList();
+    var xs = new List<double> { 0 };
+    var ys = new List<double> { 0 };
+    for (var i = 0; i < times.Count; i++) { xs.Add(times[i]); ys.Add(i + 1); }
+    var line = throttled.Add.ScatterLine(xs.ToArray(), ys.ToArray(), ColorOf(series.Name));
     line.ConnectStyle = ConnectStyle.StepHorizontal;
-    line.LineWidth = 2;
-    line.LegendText = series.Name;
+    // Lines drawn first are wider, so a tool whose line another one covers still shows.
+    line.LineWidth = Math.Max(1.5f, 6f - 0.7f * drawn++);
+    line.LegendText = $"{series.Name} ({times.Count} in {times[^1]:0.0} s)";
+    total = Math.Max(total, times.Count);
 }
-if (input.Throttled.Rate > 0)
+if (input.Throttled.Rate > 0 && total > 0)
 {
-    var limit = throttled.Add.HorizontalLine(input.Throttled.Rate, 1, Colors.Black, LinePattern.Dashed);
-    limit.LegendText = $"rate limit {input.Throttled.Rate}/s";
+    var end = total / input.Throttled.Rate;
+    var limit = throttled.Add.ScatterLine(new[] { 0.0, end }, new[] { 0.0, total }, Colors.Black);
+    limit.LinePattern = LinePattern.Dashed;
+    limit.LegendText = $"every token used: {input.Throttled.Rate}/s";
 }
 throttled.Title(input.Throttled.Title, size: 14);
 throttled.XLabel("seconds since the run started");
-throttled.YLabel("users revoked per second");
-throttled.Axes.SetLimitsY(0, Math.Max(input.Throttled.Rate * 2.5, 10));
+throttled.YLabel("users revoked so far");
 throttled.Legend.FontSize = 10;
-throttled.Legend.Alignment = Alignment.UpperRight;
+throttled.Legend.Alignment = Alignment.LowerRight;
 throttled.ShowLegend();
 throttled.SavePng(args[2], 1100, 520);
 Console.WriteLine($"Wrote {args[1]} and {args[2]}");
@@ -91,7 +98,7 @@ static NumericAutomatic LogTicks() => new()
 {
     MinorTickGenerator = new LogMinorTickGenerator(),
     IntegerTicksOnly = true,
-    LabelFormatter = v => Math.Pow(10, v) is var x && x >= 1 ? x.ToString("N0") : x.ToString("0.###"),
+    LabelFormatter = v => Math.Pow(10, v) is var x && x >= 1 ? x.ToString("N0") : x.ToString("0.####"),
 };
 
 sealed record ChartInput(Scaling Scaling, Throttled Throttled);

@@ -82,7 +82,7 @@ function New-ChartInput {
     }
     @{
         scaling   = @{ panels = @($panels) }
-        throttled = @{ title = "Users revoked per second, $($Throttled.Users) users at $($Throttled.Rate)/s (burst $($Throttled.Burst)), latency 0 (median run)"; rate = $Throttled.Rate; series = @($series) }
+        throttled = @{ title = "Users revoked over time, $($Throttled.Users) users at $($Throttled.Rate)/s (burst $($Throttled.Burst)), latency 0 (median run)"; rate = $Throttled.Rate; series = @($series) }
     }
 }
 
@@ -180,7 +180,7 @@ function New-BenchReport {
     & $add ''
     & $add '## Memory'
     & $add ''
-    & $add "Peak working set (Process.PeakWorkingSet64) of each tool's own process, over all its runs up to that size (the process lives for the whole bench, so the figure never goes down; the last column includes the throttled runs)."
+    & $add "Peak working set (Process.PeakWorkingSet64) of each tool's own process, over all its runs up to that size, the 50-user warm-up included (the process lives for the whole bench, so the figure never goes down; the last column includes the throttled runs)."
     & $add ''
     & $add ("| tool | " + (($Sizes | ForEach-Object { 'up to {0:N0} user{1}' -f $_, ($_ -eq 1 ? '' : 's') }) -join ' | ') + ' | after all runs |')
     & $add ('|---|' + (($Sizes | ForEach-Object { '---' }) -join '|') + '|---|')

@@ -1,5 +1,5 @@
 # Time against users: every tool, every size, every latency, repeated. A cell whose time,
-# extrapolated linearly from the same tool's largest measured size (of 100 users or more) at
+# extrapolated linearly from the same tool's largest measured size (of 50 users or more) at
 # that latency, would exceed -MaxCellSeconds is not run; it is reported as such with the estimate (never as a
 # measurement).
 
@@ -18,10 +18,10 @@ function Invoke-ScalingMatrix {
         $last = @{}   # tool key -> @{ Users; Seconds } of its largest measured cell
         foreach ($size in $Sizes) {
             $active = foreach ($tool in $Tools) {
-                # Only from 100 users up: a 1-user run is all latency and start-up, which do not
+                # Only from 50 users up: a 1-user run is all latency and start-up, which do not
                 # scale with the users of a concurrent tool.
                 $previous = $last[$tool.Key]
-                $estimate = $previous -and $previous.Users -ge 100 ? $previous.Seconds * $size / $previous.Users : 0
+                $estimate = $previous -and $previous.Users -ge 50 ? $previous.Seconds * $size / $previous.Users : 0
                 if ($estimate -gt $MaxCellSeconds) {
                     $notRun.Add([pscustomobject]@{ Tool = $tool.Key; LatencyMs = $latency; Users = $size; Estimate = $estimate; From = $previous.Users })
                 }
