@@ -1,7 +1,7 @@
 //! One logical request driven to its final answer, one HTTP request per attempt.
 
 use super::hooks::AttemptHooks;
-use super::machine::{AttemptState, Step, clear_to_send, report_exchange, until_cancelled, until_cancelled_value};
+use super::machine::{AttemptState, Step, clear_to_send, paced_send_succeeded, report_exchange, until_cancelled, until_cancelled_value};
 use crate::attempt::AttemptError;
 use crate::auth::AccessToken;
 use crate::http::Answered;
@@ -34,7 +34,7 @@ where
                 None => break Err(Failure::Cancelled),
             },
         };
-        let probe = match clear_to_send(session, hooks, cancel).await {
+        let probe = match clear_to_send(session, hooks, cancel, 1).await {
             Ok(probe) => probe,
             Err(failure) => break Err(failure),
         };
@@ -51,6 +51,9 @@ where
                 };
                 drop(slot);
                 report_exchange(session, &answer, probe);
+                if answer.is_ok() {
+                    paced_send_succeeded(session);
+                }
                 state.after(session, hooks, cancel, &token, answer).await
             }
         };

@@ -70,7 +70,6 @@ impl AttemptState {
     pub async fn after<T>(&mut self, session: &Session, hooks: &impl AttemptHooks, cancel: &CancellationToken, token: &Arc<AccessToken>, answer: Result<T, AttemptError>) -> Step<T> {
         let error = match answer {
             Ok(value) => {
-                session.gate().on_success();
                 session.tokens().accepted(token);
                 hooks.on_success();
                 return Step::Done(Ok(value));
@@ -131,11 +130,11 @@ impl Drop for ProbeTicket<'_> {
     }
 }
 
-/// Waits until a request may be sent: the throttle gate is open and no outage holds it back (or
-/// it is the outage's probe). `Err` is the request's outcome: cancelled, or the outage outlasted
-/// its patience.
-pub async fn clear_to_send<'s>(session: &'s Session, hooks: &impl AttemptHooks, cancel: &CancellationToken) -> Result<Option<ProbeTicket<'s>>, Failure> {
-    if !until_cancelled(cancel, session.gate().wait_open()).await {
+/// Waits until a request carrying `operations` revocations (1, or a `$batch`'s items) may be sent:
+/// the throttle gate is open and no outage holds it back (or it is the outage's probe). `Err` is
+/// the request's outcome: cancelled, or the outage outlasted its patience.
+pub async fn clear_to_send<'s>(session: &'s Session, hooks: &impl AttemptHooks, cancel: &CancellationToken, operations: u32) -> Result<Option<ProbeTicket<'s>>, Failure> {
+    if !until_cancelled(cancel, session.gate().wait_open_for(operations)).await {
         return Err(Failure::Cancelled);
     }
     match until_cancelled_value(cancel, session.outage().admit(hooks.policy().max_retries)).await {
@@ -148,6 +147,13 @@ pub async fn clear_to_send<'s>(session: &'s Session, hooks: &impl AttemptHooks, 
 
 fn outage_failure(report: OutageReport) -> Failure {
     Failure::Transport { kind: report.last_kind, message: report.message(), retries_exhausted: true }
+}
+
+/// A send went through (for a `$batch`: at least one of its items): the throttle gate's pace
+/// speeds up one step. Once per send, not per item: a batch's pace was reserved for all its items
+/// at once, and 20 steps for one send would overshoot the rate Graph allows.
+pub fn paced_send_succeeded(session: &Session) {
+    session.gate().on_success();
 }
 
 /// Tells the outage guard how one HTTP exchange went (once per request sent, also for a

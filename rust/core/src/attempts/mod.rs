@@ -20,4 +20,4 @@ mod machine;
 
 pub use drive::{Driven, drive};
 pub use hooks::{AttemptHooks, PolicyHooks, close_gate_if_throttled};
-pub use machine::{AttemptState, ProbeTicket, Step, clear_to_send, report_exchange, until_cancelled, until_cancelled_value};
+pub use machine::{AttemptState, ProbeTicket, Step, clear_to_send, paced_send_succeeded, report_exchange, until_cancelled, until_cancelled_value};

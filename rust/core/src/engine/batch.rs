@@ -6,7 +6,7 @@
 use super::context::JobContext;
 use super::work::Work;
 use crate::attempt::{AttemptError, AttemptSuccess, TransportKind};
-use crate::attempts::{AttemptState, Step, clear_to_send, report_exchange, until_cancelled, until_cancelled_value};
+use crate::attempts::{AttemptState, Step, clear_to_send, paced_send_succeeded, report_exchange, until_cancelled, until_cancelled_value};
 use crate::auth::AccessToken;
 use crate::graph_error::{GraphError, ResponseIds};
 use crate::http::{Answered, RequestContext, post};
@@ -48,7 +48,11 @@ pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit:
                 None => break,
             },
         };
-        let probe = match clear_to_send(session, &*ctx, cancel).await {
+        // The items due now are what this send carries; the gate paces them as that many
+        // revocations (Graph's quota counts items). Items that come due while it waits stay for
+        // the next send, so a send never carries more than it was paced for.
+        let due = pending.iter().filter(|i| i.not_before <= Instant::now()).count().max(1);
+        let probe = match clear_to_send(session, &*ctx, cancel, due as u32).await {
             Ok(probe) => probe,
             Err(Failure::Cancelled) => break,
             // The outage outlasted its patience: every item still waiting ends with it.
@@ -61,7 +65,10 @@ pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit:
             }
         };
         let now = Instant::now();
-        let (mut ready, waiting): (Vec<Item>, Vec<Item>) = pending.into_iter().partition(|i| i.not_before <= now);
+        let (mut ready, mut waiting): (Vec<Item>, Vec<Item>) = pending.into_iter().partition(|i| i.not_before <= now);
+        if ready.len() > due {
+            waiting.extend(ready.drain(due..));
+        }
         pending = waiting;
         let token = match until_cancelled_value(cancel, session.tokens().access_token()).await {
             None => {
@@ -89,6 +96,9 @@ pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit:
             Err(error) => ready.iter().map(|_| Err(error.clone())).collect(),
             Ok((envelope, bytes)) => split_responses(ready.len(), &envelope, &bytes),
         };
+        if answers.iter().any(Result::is_ok) {
+            paced_send_succeeded(session);
+        }
         for (mut item, answer) in ready.into_iter().zip(answers) {
             let step = item.state.after(session, &*ctx, cancel, &token, answer).await;
             settle(&ctx, item, step, started, &mut pending).await;

@@ -106,6 +106,12 @@ impl ThrottleGate {
     /// every caller gets its own slot, one interval after the previous one and never before the
     /// gate reopens; without pacing everyone may go once the gate is open.
     pub fn reserve(&self, now: Instant) -> Option<Instant> {
+        self.reserve_for(now, 1)
+    }
+
+    /// Like `reserve`, for a request that carries `weight` operations (a `$batch` of 20 items is
+    /// 20: Graph's quota counts items, not requests), so the pace holds per operation.
+    pub fn reserve_for(&self, now: Instant, weight: u32) -> Option<Instant> {
         let mut state = self.state.lock();
         let closed = state.closed_until.filter(|until| *until > now);
         if closed.is_none() && state.next_slot.is_some_and(|next| now > next + FORGET_PACE_AFTER) {
@@ -117,7 +123,7 @@ impl ThrottleGate {
         let Some(pace) = state.pace else { return closed };
         let earliest = closed.unwrap_or(now);
         let slot = state.next_slot.map_or(earliest, |next| next.max(earliest));
-        state.next_slot = Some(slot + pace);
+        state.next_slot = Some(slot + pace * weight.max(1));
         (slot > now).then_some(slot)
     }
 
@@ -129,7 +135,12 @@ impl ThrottleGate {
     /// Waits for this request's slot. A slot is kept once reserved (re-reserving on waking would
     /// push it back forever); only a new 429 that closed the gate meanwhile sends it back.
     pub async fn wait_open(&self) {
-        while let Some(slot) = self.reserve(Instant::now()) {
+        self.wait_open_for(1).await;
+    }
+
+    /// Waits for the slot of a request that carries `weight` operations (see `reserve_for`).
+    pub async fn wait_open_for(&self, weight: u32) {
+        while let Some(slot) = self.reserve_for(Instant::now(), weight) {
             tokio::time::sleep_until(slot).await;
             if self.opens_at(Instant::now()).is_none() {
                 return;
@@ -172,6 +183,16 @@ mod tests {
         assert_eq!(slots, vec![Some(t0 + ms(50)), Some(t0 + ms(100)), Some(t0 + ms(150))]);
         // Someone asking later queues behind them.
         assert_eq!(gate.reserve(t0 + ms(60)), Some(t0 + ms(200)));
+    }
+
+    #[test]
+    fn a_request_carrying_several_operations_reserves_that_many_intervals() {
+        let gate = ThrottleGate::new();
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        gate.on_throttled(t0, ms(50));
+        assert_eq!(gate.reserve_for(t0, 20), Some(t0 + ms(50)));
+        assert_eq!(gate.reserve_for(t0, 1), Some(t0 + ms(50) + ms(50) * 20), "the next request waits for all 20 of the batch");
     }
 
     #[test]

@@ -76,7 +76,7 @@ pub fn is_batch(request: &HttpRequest) -> bool {
 }
 
 /// Answers a `$batch` with one item per request: `item(url)` gives each item's status and headers.
-pub fn batch_answer(request: &HttpRequest, item: impl Fn(&str) -> (u16, Vec<(&'static str, String)>)) -> Scripted {
+pub fn batch_answer(request: &HttpRequest, mut item: impl FnMut(&str) -> (u16, Vec<(&'static str, String)>)) -> Scripted {
     let body: Value = request.body.as_deref().and_then(|b| serde_json::from_slice(b).ok()).unwrap_or_default();
     let responses: Vec<Value> = body["requests"]
         .as_array()
