@@ -162,6 +162,20 @@ Describe 'Revoke-EntraUserAllRefreshToken against a Graph that misbehaves' {
         (Get-GraphEmulatorStat).totalRequests | Should -BeLessOrEqual 16
     }
 
+    It 'loses nobody in a batched run under Graph''s write quota (20 a second, every $batch item counted)' {
+        Connect-WithToken
+        Set-GraphEmulatorFault @{ rateLimitPerSecond = 20; rateLimitBurst = 20 } | Out-Null
+        $users = @(1..300 | ForEach-Object { Get-Upn $_ })
+
+        $run = Invoke-Revoke $users @{ UseBatch = $true }
+
+        $run.Errors | Should -BeNullOrEmpty -Because 'before the gate paced items, a batched run lost users to exhausted retries'
+        $run.Results.Count | Should -Be 300
+        $stats = Get-GraphEmulatorStat
+        $stats.revokedUsers | Should -Be 300
+        $stats.earlyRetries | Should -Be 0
+    }
+
     It 'sends only the opening window into a tenant that is already throttled (Dev Proxy per-workload throttling)' {
         Connect-WithToken
         Set-GraphEmulatorFault @{ workloadThrottling = $true } | Out-Null
