@@ -2,7 +2,7 @@
 //!
 //! `{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}`
 
-use crate::text::clean_server_text;
+use crate::text::{body_snippet, clean_server_text};
 use serde::Deserialize;
 
 /// An error answer from Graph (any non-2xx status).
@@ -108,13 +108,11 @@ fn default_code(status: u16) -> &'static str {
 }
 
 fn default_message(status: u16, body: &[u8]) -> String {
-    // Only the start of a foreign body is quoted: cut before cleaning so a huge body costs little.
-    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
-    let snippet: String = clean_server_text(&text).chars().take(200).collect();
-    if snippet.trim().is_empty() {
+    let snippet = body_snippet(body);
+    if snippet.is_empty() {
         format!("Graph answered HTTP {status} without an error body.")
     } else {
-        format!("Graph answered HTTP {status}: {}", snippet.trim())
+        format!("Graph answered HTTP {status}: {snippet}")
     }
 }
 

@@ -34,6 +34,14 @@ pub fn clean_server_text(text: &str) -> String {
     out
 }
 
+/// The start of a body that is not the JSON we expected (a proxy's HTML page, plain text), for
+/// quoting in a message: at most 200 characters, cleaned, trimmed; empty when there is nothing
+/// to show. Cut before cleaning, so a huge body costs little.
+pub fn body_snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+    clean_server_text(&text).chars().take(200).collect::<String>().trim().to_owned()
+}
+
 fn needs_cleaning(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }

@@ -61,13 +61,11 @@ pub async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> Result<Resp
         tokio::time::sleep(HANG).await;
     }
 
-    let path_and_query = parts.uri.path_and_query().map_or("/", |pq| pq.as_str()).to_owned();
-    let (outcome, batch_items) = match &body {
-        Ok(_) if misbehave::redirect(&config, &path_and_query).is_some() => {
-            (Outcome::Reply(misbehave::redirect(&config, &path_and_query).expect("checked")), None)
-        }
-        Ok(body) => respond(&state, &parts, body, &ids),
-        Err(_) => (
+    let redirect = misbehave::redirect(&config, parts.uri.path_and_query().map_or("/", |pq| pq.as_str()));
+    let (outcome, batch_items) = match (&body, redirect) {
+        (Ok(_), Some(redirect)) => (Outcome::Reply(redirect), None),
+        (Ok(body), None) => respond(&state, &parts, body, &ids),
+        (Err(_), _) => (
             Outcome::Reply(
                 GraphError::new(StatusCode::PAYLOAD_TOO_LARGE, "RequestEntityTooLarge", "The request body is too large.")
                     .into_reply(&ids),
@@ -84,14 +82,16 @@ pub async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> Result<Resp
         Outcome::Reply(mut reply) => {
             state.stats.response(reply.status.as_u16());
             misbehave::hostile_errors(&config, &mut reply);
-            let mut response = response::build(reply, &ids, Some(guard));
-            if let Some(padding) = config.oversized_body_bytes {
-                *response.body_mut() = std::mem::replace(response.body_mut(), EmuBody::new(Bytes::new(), None)).padded(padding);
-            }
-            if let Some(rate) = config.trickle_bytes_per_second {
-                *response.body_mut() = std::mem::replace(response.body_mut(), EmuBody::new(Bytes::new(), None)).trickled(rate);
-            }
-            Ok(response)
+            Ok(response::build(reply, &ids, Some(guard)).map(|body| {
+                let body = match config.oversized_body_bytes {
+                    Some(padding) => body.padded(padding),
+                    None => body,
+                };
+                match config.trickle_bytes_per_second {
+                    Some(rate) => body.trickled(rate),
+                    None => body,
+                }
+            }))
         }
         Outcome::Drop => {
             state.stats.dropped();

@@ -3,7 +3,7 @@
 //! ("AADSTS7000215: Invalid client secret provided. …"). The kind is decided from the AADSTS
 //! number first (stable across wording changes), then from the OAuth error code.
 
-use crate::text::clean_server_text;
+use crate::text::{body_snippet, clean_server_text};
 use serde::Deserialize;
 use std::fmt;
 
@@ -120,12 +120,11 @@ impl EntraError {
             _ => (String::new(), None),
         };
         let full = parsed.error_description.or(nested_message).or(parsed.message).unwrap_or_else(|| {
-            let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
-            let snippet: String = clean_server_text(&text).chars().take(200).collect();
-            if snippet.trim().is_empty() {
+            let snippet = body_snippet(body);
+            if snippet.is_empty() {
                 format!("HTTP {http_status} without an error description")
             } else {
-                format!("HTTP {http_status}: {}", snippet.trim())
+                format!("HTTP {http_status}: {snippet}")
             }
         });
         // Server text: the first line only, cleaned of anything a terminal would act on.

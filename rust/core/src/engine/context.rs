@@ -53,23 +53,6 @@ impl JobContext {
             permit = self.limit.acquire() => Some(permit),
         }
     }
-
-    /// Records a failed attempt and decides what follows. A 429 (or a 503 that says how long to
-    /// wait) closes the gate for everyone sending with this session, and halves concurrency.
-    pub fn after_failure(&self, attempt: u32, error: &AttemptError) -> Decision {
-        let now = Instant::now();
-        if error.is_throttling() {
-            self.progress.throttled();
-            self.limit.on_throttled(now);
-        }
-        close_gate_if_throttled(&self.session, error);
-        let decision = self.retry.decide(attempt, error, fastrand::f64());
-        if matches!(decision, Decision::RetryAfter(_)) {
-            self.progress.retried();
-        }
-        decision
-    }
-
 }
 
 /// The job's side of each attempt: concurrency adapts, counters count.
@@ -84,8 +67,20 @@ impl AttemptHooks for JobContext {
         self.limit.on_success();
     }
 
+    /// Records a failed attempt and decides what follows. A 429 (or a 503 that says how long to
+    /// wait) closes the gate for everyone sending with this session, and halves concurrency.
     fn on_failure(&self, attempt: u32, error: &AttemptError) -> Decision {
-        self.after_failure(attempt, error)
+        let now = Instant::now();
+        if error.is_throttling() {
+            self.progress.throttled();
+            self.limit.on_throttled(now);
+        }
+        close_gate_if_throttled(&self.session, error);
+        let decision = self.retry.decide(attempt, error, fastrand::f64());
+        if matches!(decision, Decision::RetryAfter(_)) {
+            self.progress.retried();
+        }
+        decision
     }
 
     fn policy(&self) -> &RetryPolicy {
