@@ -52,7 +52,7 @@ where
                 drop(slot);
                 report_exchange(session, &answer, probe);
                 if answer.is_ok() {
-                    paced_send_succeeded(session);
+                    paced_send_succeeded(session, 1);
                 }
                 state.after(session, hooks, cancel, &token, answer).await
             }

@@ -149,11 +149,10 @@ fn outage_failure(report: OutageReport) -> Failure {
     Failure::Transport { kind: report.last_kind, message: report.message(), retries_exhausted: true }
 }
 
-/// A send went through (for a `$batch`: at least one of its items): the throttle gate's pace
-/// speeds up one step. Once per send, not per item: a batch's pace was reserved for all its items
-/// at once, and 20 steps for one send would overshoot the rate Graph allows.
-pub fn paced_send_succeeded(session: &Session) {
-    session.gate().on_success();
+/// A send went through with `operations` accepted (for a `$batch`: its items that succeeded):
+/// the throttle gate's pace learns from it.
+pub fn paced_send_succeeded(session: &Session, operations: u32) {
+    session.gate().on_success(Instant::now(), operations);
 }
 
 /// Tells the outage guard how one HTTP exchange went (once per request sent, also for a

@@ -51,7 +51,9 @@ pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit:
         // The items due now are what this send carries; the gate paces them as that many
         // revocations (Graph's quota counts items). Items that come due while it waits stay for
         // the next send, so a send never carries more than it was paced for.
-        let due = pending.iter().filter(|i| i.not_before <= Instant::now()).count().max(1);
+        // A send never carries more than the gate found Graph's bucket to hold.
+        let cap = session.gate().weight_cap().map_or(usize::MAX, |cap| cap as usize);
+        let due = pending.iter().filter(|i| i.not_before <= Instant::now()).count().clamp(1, cap.max(1));
         let probe = match clear_to_send(session, &*ctx, cancel, due as u32).await {
             Ok(probe) => probe,
             Err(Failure::Cancelled) => break,
@@ -96,8 +98,11 @@ pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit:
             Err(error) => ready.iter().map(|_| Err(error.clone())).collect(),
             Ok((envelope, bytes)) => split_responses(ready.len(), &envelope, &bytes),
         };
-        if answers.iter().any(Result::is_ok) {
-            paced_send_succeeded(session);
+        let accepted = answers.iter().filter(|a| a.is_ok()).count() as u32;
+        let throttled = answers.iter().filter(|a| a.as_ref().is_err_and(AttemptError::is_throttling)).count() as u32;
+        session.gate().on_batch_answered(answers.len() as u32, accepted, throttled);
+        if accepted > 0 {
+            paced_send_succeeded(session, accepted);
         }
         for (mut item, answer) in ready.into_iter().zip(answers) {
             let step = item.state.after(session, &*ctx, cancel, &token, answer).await;

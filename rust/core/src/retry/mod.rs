@@ -6,6 +6,7 @@
 
 pub mod adaptive_limit;
 pub mod outage;
+pub mod pacer;
 pub mod policy;
 pub mod retry_after;
 pub mod throttle_gate;

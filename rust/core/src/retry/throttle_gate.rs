@@ -4,42 +4,31 @@
 //!
 //! Reopening all at once would be a thundering herd: every waiter fires at the same instant, one
 //! gets the freed capacity and the rest are refused again, each refusal costing a user one of
-//! its retries. So after a 429 the gate paces: it lets one request through per interval, starting
-//! at the Retry-After (for a token bucket, the time until its next token) but at most
-//! `MAX_INITIAL_PACE` (a long Retry-After, like Graph's 2-5 s, is a pause, not a rate). Each
-//! success shortens the interval; each new 429 episode lengthens it by a factor. Once the interval is
-//! negligible the gate is fully open again. This finds the rate Graph allows and stays near it.
+//! its retries. So after a 429 the gate paces: it lets one operation through per interval, the
+//! interval learned from what Graph says (`pacer`: the spacing of successes between 429s, the
+//! Retry-After when nothing else is known) and kept just under the rate Graph sustains. Once the
+//! interval is negligible the gate is fully open again.
 
+use super::pacer::Pacer;
 use parking_lot::Mutex;
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// Each success shortens the pacing interval by this factor (the rate grows ~5 % per success).
-const SPEED_UP: f64 = 0.95;
-/// Pacing starts no slower than this (20 requests a second, Graph's sustained write rate).
-const MAX_INITIAL_PACE: Duration = Duration::from_millis(50);
-/// A new throttling episode lengthens the interval by this factor (at least to its Retry-After).
-const SLOW_DOWN: f64 = 1.25;
-/// Pacing never gets slower than this (Graph's sustained write rate again). Without a bound,
-/// 429s that come regardless of the rate (a service under load, a fault injector) would slow
-/// the pace down episode after episode, each by a quarter, until the run crawled.
-const MAX_PACE: Duration = MAX_INITIAL_PACE;
+pub use super::pacer::{MAX_INITIAL_PACE, MAX_PACE};
+
 /// A pace unused this long is forgotten: the gate opens fully.
 const FORGET_PACE_AFTER: Duration = Duration::from_secs(5);
-/// Below this interval pacing no longer matters: the gate opens fully.
-const OPEN_BELOW: Duration = Duration::from_millis(2);
 
 #[derive(Debug, Default)]
 struct State {
     /// No request before this instant (the longest Retry-After seen).
     closed_until: Option<Instant>,
-    /// While recovering from throttling: the interval between released requests.
-    pace: Option<Duration>,
     /// The next instant a paced request may go.
     next_slot: Option<Instant>,
-    /// When the pace was last lengthened: 429s of requests already in flight belong to the
-    /// same episode and must not lengthen it again.
-    last_slowdown: Option<Instant>,
+    /// Counts throttling episodes: a slot reserved before the latest one was spaced at an
+    /// older pace, so its holder reserves again.
+    episode: u64,
+    pacer: Pacer,
 }
 
 #[derive(Debug, Default)]
@@ -66,40 +55,35 @@ impl ThrottleGate {
     pub fn on_throttled(&self, now: Instant, retry_after: Duration) {
         self.close_for(now, retry_after);
         let mut state = self.state.lock();
-        let same_episode = match (state.last_slowdown, state.pace) {
-            (Some(at), Some(pace)) => now.saturating_duration_since(at) < pace,
-            _ => false,
-        };
-        if !same_episode {
-            // The Retry-After sets the pace only when the gate was fully open: later episodes
-            // slow the current pace down by a factor. Resetting to the Retry-After each time
-            // would pin the rate at 1/Retry-After whenever 429s are scattered rather than a
-            // sign of a too-fast pace (every pacing gain lost to one 429).
-            let slower = match state.pace {
-                None => retry_after.min(MAX_INITIAL_PACE),
-                Some(pace) => pace.mul_f64(SLOW_DOWN),
-            };
-            state.pace = Some(slower.clamp(OPEN_BELOW, MAX_PACE));
-            state.last_slowdown = Some(now);
-        }
         let reopen = state.closed_until.unwrap_or(now);
-        if state.next_slot.is_none_or(|slot| slot < reopen) {
+        if state.pacer.throttled(now, retry_after) {
+            // A new pace: slots from now on are spaced by it, and every slot handed out at the
+            // old one is reserved again (see `wait_open_for`), so the new pace holds at once.
+            state.episode += 1;
+            state.next_slot = Some(reopen);
+        } else if state.next_slot.is_none_or(|slot| slot < reopen) {
             state.next_slot = Some(reopen);
         }
     }
 
-    /// A request went through: speed the pacing up a little, and open fully once it is negligible.
-    pub fn on_success(&self) {
+    /// A send went through at `now` with `operations` accepted (a `$batch`: its items that
+    /// succeeded): the pace learns from it, and the gate opens fully once pacing is negligible.
+    pub fn on_success(&self, now: Instant, operations: u32) {
         let mut state = self.state.lock();
-        if let Some(pace) = state.pace {
-            let faster = pace.mul_f64(SPEED_UP);
-            if faster < OPEN_BELOW {
-                state.pace = None;
-                state.next_slot = None;
-            } else {
-                state.pace = Some(faster);
-            }
+        state.pacer.succeeded(now, operations);
+        if state.pacer.pace().is_none() {
+            state.next_slot = None;
         }
+    }
+
+    /// How one `$batch` send of `sent` items was answered (see `Pacer::send_answered`).
+    pub fn on_batch_answered(&self, sent: u32, accepted: u32, throttled: u32) {
+        self.state.lock().pacer.send_answered(sent, accepted, throttled);
+    }
+
+    /// The most operations one send should carry now; None: no bound.
+    pub fn weight_cap(&self) -> Option<u32> {
+        self.state.lock().pacer.weight_cap()
     }
 
     /// When a request may go, reserving that moment for it: `None` means now. While pacing,
@@ -112,15 +96,25 @@ impl ThrottleGate {
     /// Like `reserve`, for a request that carries `weight` operations (a `$batch` of 20 items is
     /// 20: Graph's quota counts items, not requests), so the pace holds per operation.
     pub fn reserve_for(&self, now: Instant, weight: u32) -> Option<Instant> {
+        self.reserve_in_episode(now, weight).0
+    }
+
+    /// `reserve_for`, and the episode the slot was spaced in.
+    fn reserve_in_episode(&self, now: Instant, weight: u32) -> (Option<Instant>, u64) {
         let mut state = self.state.lock();
+        let episode = state.episode;
+        (Self::reserve_locked(&mut state, now, weight), episode)
+    }
+
+    fn reserve_locked(state: &mut State, now: Instant, weight: u32) -> Option<Instant> {
         let closed = state.closed_until.filter(|until| *until > now);
         if closed.is_none() && state.next_slot.is_some_and(|next| now > next + FORGET_PACE_AFTER) {
             // Nobody sent for a while: the service's budget has refilled meanwhile, and a pace
             // from an earlier run (perhaps against another limit) would only slow this one.
-            state.pace = None;
+            state.pacer.forget();
             state.next_slot = None;
         }
-        let Some(pace) = state.pace else { return closed };
+        let Some(pace) = state.pacer.pace() else { return closed };
         let earliest = closed.unwrap_or(now);
         let slot = state.next_slot.map_or(earliest, |next| next.max(earliest));
         state.next_slot = Some(slot + pace * weight.max(1));
@@ -133,16 +127,19 @@ impl ThrottleGate {
     }
 
     /// Waits for this request's slot. A slot is kept once reserved (re-reserving on waking would
-    /// push it back forever); only a new 429 that closed the gate meanwhile sends it back.
+    /// push it back forever); only a new throttling episode meanwhile (a closed gate, or a new
+    /// pace the slot was not spaced by) sends it back.
     pub async fn wait_open(&self) {
         self.wait_open_for(1).await;
     }
 
     /// Waits for the slot of a request that carries `weight` operations (see `reserve_for`).
     pub async fn wait_open_for(&self, weight: u32) {
-        while let Some(slot) = self.reserve_for(Instant::now(), weight) {
+        loop {
+            let (Some(slot), episode) = self.reserve_in_episode(Instant::now(), weight) else { return };
             tokio::time::sleep_until(slot).await;
-            if self.opens_at(Instant::now()).is_none() {
+            let state = self.state.lock();
+            if state.episode == episode && state.closed_until.is_none_or(|until| until <= Instant::now()) {
                 return;
             }
         }
@@ -150,7 +147,7 @@ impl ThrottleGate {
 
     /// The current pacing interval, if pacing (for tests and diagnostics).
     pub fn pace(&self) -> Option<Duration> {
-        self.state.lock().pace
+        self.state.lock().pacer.pace()
     }
 }
 
@@ -196,7 +193,7 @@ mod tests {
     }
 
     #[test]
-    fn throttling_of_the_same_episode_slow_down_once_and_successes_open_the_gate_again() {
+    fn in_flight_429s_slow_the_pace_once_and_successes_open_the_gate_again() {
         let gate = ThrottleGate::new();
         let t0 = Instant::now();
         let ms = Duration::from_millis;
@@ -205,31 +202,33 @@ mod tests {
         gate.on_throttled(t0 + ms(2), ms(39));
         assert_eq!(gate.pace(), Some(ms(40)), "in-flight 429s belong to one episode");
         gate.on_throttled(t0 + ms(100), ms(10));
-        assert_eq!(gate.pace(), Some(ms(50)), "a new episode lengthens the interval by a quarter");
-        gate.on_throttled(t0 + ms(200), Duration::from_secs(5));
-        assert_eq!(gate.pace(), Some(MAX_PACE), "a long Retry-After pauses; it does not set the rate, and the pace has a bound");
-        for _ in 0..1000 {
-            gate.on_success();
+        assert_eq!(gate.pace(), Some(ms(50)), "a new episode with nothing measured lengthens the interval by a quarter");
+        gate.on_throttled(t0 + ms(200), Duration::from_millis(900));
+        assert_eq!(gate.pace(), Some(MAX_PACE), "the pace has a bound");
+        let after_pause = t0 + ms(1100);
+        for i in 0..100 {
+            gate.on_success(after_pause + ms(i), 1);
         }
         assert_eq!(gate.pace(), None);
-        let after_pause = t0 + ms(200) + Duration::from_secs(5);
-        assert_eq!(gate.reserve(after_pause), None);
-        assert_eq!(gate.reserve(after_pause), None, "fully open: nobody waits");
+        assert_eq!(gate.reserve(after_pause + ms(100)), None);
+        assert_eq!(gate.reserve(after_pause + ms(100)), None, "fully open: nobody waits");
     }
 
     #[test]
-    fn scattered_429s_while_pacing_slow_the_pace_by_a_factor_not_back_to_the_retry_after() {
+    fn the_spacing_of_successes_between_429s_paces_the_gate_just_under_graphs_rate() {
         let gate = ThrottleGate::new();
         let t0 = Instant::now();
         let ms = Duration::from_millis;
-        gate.on_throttled(t0, ms(50));
-        for _ in 0..20 {
-            gate.on_success();
+        gate.on_throttled(t0, ms(10));
+        // Graph lets 40 operations through in the next second, in $batch sends of 4.
+        for i in 1..=10 {
+            gate.on_success(t0 + ms(100 * i), 4);
         }
-        let recovered = gate.pace().unwrap();
-        assert!(recovered < ms(20), "{recovered:?}");
-        gate.on_throttled(t0 + Duration::from_secs(1), ms(50));
-        assert_eq!(gate.pace(), Some(recovered.mul_f64(SLOW_DOWN)));
+        gate.on_throttled(t0 + ms(1000), ms(10));
+        let pace = gate.pace().unwrap();
+        assert_eq!(pace, ms(25).div_f64(super::super::pacer::UNDER_THE_LIMIT), "40 operations a second, kept just under");
+        let slot = gate.reserve_for(t0 + ms(1000), 4).unwrap();
+        assert_eq!(gate.reserve(slot), Some(slot + pace * 4), "a send of 4 takes four intervals");
     }
 
     #[test]
