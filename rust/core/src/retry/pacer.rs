@@ -21,6 +21,10 @@
 //! is forgotten after `FORGET_LIMIT_AFTER` without a 429 (Graph's limits are per app and tenant,
 //! and others sending with them come and go).
 //!
+//! A 429 soon after the pace was set under the learned rate cannot come from a bucket at that
+//! rate: it is scattered (a service under load, a fault injector) or the limit changed. The rate
+//! is forgotten and measured afresh instead of slowing down episode after episode.
+//!
 //! `$batch`: a send carries at most as many operations as the bucket held the last time one was
 //! partially throttled (its burst), growing back by one every few sends that went through whole.
 
@@ -54,6 +58,10 @@ pub const FORGET_LIMIT_AFTER: Duration = Duration::from_secs(30);
 /// A Retry-After longer than this makes another 429 expensive: after it the pace only probes,
 /// from where it starts, instead of speeding up fast.
 pub const LONG_RETRY_AFTER: Duration = Duration::from_secs(1);
+/// A 429 while the pace is within this factor of the learned limit's interval (or slower)...
+const SCATTERED_WITHIN: f64 = 0.99;
+/// ...and fewer operations than this have succeeded since the pace was set, is scattered.
+const SCATTERED_BEFORE: u32 = 4 * MIN_SAMPLE;
 /// Whole sends that let the most operations one send may carry grow by one.
 const WHOLE_SENDS_PER_WEIGHT: u32 = 4;
 
@@ -117,15 +125,17 @@ impl Pacer {
             return false;
         }
         if let (Some(limit), Some(pace), Some(trusted)) = (self.limit, self.pace, self.trusted_from)
-            && pace >= limit
+            && pace >= limit.mul_f64(SCATTERED_WITHIN)
             && now >= trusted
+            && self.succeeded < SCATTERED_BEFORE
         {
-            // Refused while every request went at no more than the learned rate: a bucket at
-            // that rate cannot have done it. The 429 is scattered (a service under load, a
-            // fault injector) or the limit changed: forget the rate, stop pacing (the gate still
-            // pauses for the Retry-After) and measure afresh, rather than slow down episode after
-            // episode (scattered 429s in a run Graph does not otherwise limit must not pin it to
-            // a crawl; a limit that changed is measured again at the next 429s).
+            // Refused soon after the pace was set under the learned rate, every request since
+            // sent at it: a bucket at that rate cannot have done it (it refills while the pace is
+            // under it, and refuses only once a probe has gone over for a while). The 429 is
+            // scattered (a service under load, a fault injector) or the limit changed: forget the
+            // rate, stop pacing (the gate still pauses for the Retry-After) and measure afresh,
+            // rather than slow down episode after episode (scattered 429s in a run Graph does not
+            // otherwise limit must not pin it to a crawl; a changed limit is measured again).
             self.limit = None;
             self.pace = None;
             self.measuring_since = Some(now);
