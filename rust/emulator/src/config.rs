@@ -1,8 +1,13 @@
 //! Run-time fault and throttling configuration (`/_emulator/config`). Everything is off by
 //! default so a plain emulator behaves like a healthy Graph.
 
+use crate::retry_after::format_seconds;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
+use std::time::Duration;
+
+/// `rateLimitRetryAfter`'s value for whole seconds.
+const WHOLE_SECONDS: &str = "wholeSeconds";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -25,6 +30,11 @@ pub struct FaultConfig {
     pub rate_limit_per_second: Option<f64>,
     /// Bucket size; null means one second's worth (= rateLimitPerSecond).
     pub rate_limit_burst: Option<f64>,
+    /// The Retry-After of the rate limit's 429s: null, the time to the next token (fractional);
+    /// `"wholeSeconds"`, that rounded up to whole seconds (as most of Graph words it); a number,
+    /// always that many seconds (a service asking for a long pause).
+    #[serde(deserialize_with = "string_or_number")]
+    pub rate_limit_retry_after: Option<String>,
     pub seed: u64,
     /// Misbehaviours (see `misbehave`): every Graph request is answered 307 to this origin.
     pub redirect_to: Option<String>,
@@ -59,6 +69,7 @@ impl Default for FaultConfig {
             rate_drop: 0.0,
             rate_limit_per_second: None,
             rate_limit_burst: None,
+            rate_limit_retry_after: None,
             seed: 42,
             redirect_to: None,
             hostile_error_text: false,
@@ -118,6 +129,12 @@ impl FaultConfig {
         if self.rate_limit_burst.is_some_and(|b| !(b >= 1.0 && b.is_finite())) {
             return Err("rateLimitBurst must be at least 1 or null".to_string());
         }
+        if let Some(style) = &self.rate_limit_retry_after
+            && style != WHOLE_SECONDS
+            && !style.parse::<f64>().is_ok_and(|s| s >= 0.0 && s.is_finite())
+        {
+            return Err(format!("rateLimitRetryAfter must be null, \"{WHOLE_SECONDS}\" or a non-negative number of seconds"));
+        }
         if self.trickle_bytes_per_second == Some(0) {
             return Err("trickleBytesPerSecond must be at least 1 or null".to_string());
         }
@@ -130,6 +147,15 @@ impl FaultConfig {
             return Err("redirectTo must be an absolute URL".to_string());
         }
         Ok(())
+    }
+
+    /// The Retry-After a rate-limit 429 carries when the next token is `wait` away.
+    pub fn rate_limit_retry_after(&self, wait: Duration) -> String {
+        match self.rate_limit_retry_after.as_deref() {
+            None => format_seconds(wait),
+            Some(WHOLE_SECONDS) => wait.as_secs_f64().ceil().max(1.0).to_string(),
+            Some(fixed) => fixed.to_string(),
+        }
     }
 
     /// (rate, burst) when rate limiting is on.
@@ -162,6 +188,20 @@ mod tests {
         assert!(d.merged(&json!({"rate249": 0.1})).is_err());
         assert!(d.merged(&json!({"rateLimitPerSecond": 0})).is_err());
         assert!(d.merged(&json!([1])).is_err());
+    }
+
+    #[test]
+    fn the_rate_limits_retry_after_is_exact_whole_seconds_or_fixed() {
+        let d = FaultConfig::default();
+        let wait = Duration::from_millis(47);
+        assert_eq!(d.rate_limit_retry_after(wait), "0.047");
+        let whole = d.merged(&json!({"rateLimitRetryAfter": "wholeSeconds"})).unwrap();
+        assert_eq!(whole.rate_limit_retry_after(wait), "1");
+        assert_eq!(whole.rate_limit_retry_after(Duration::from_millis(1200)), "2");
+        let fixed = d.merged(&json!({"rateLimitRetryAfter": 30})).unwrap();
+        assert_eq!(fixed.rate_limit_retry_after(wait), "30");
+        assert!(d.merged(&json!({"rateLimitRetryAfter": "soon"})).is_err());
+        assert!(d.merged(&json!({"rateLimitRetryAfter": -1})).is_err());
     }
 
     #[test]

@@ -26,7 +26,8 @@
 //! is forgotten and measured afresh instead of slowing down episode after episode.
 //!
 //! `$batch`: a send carries at most as many operations as the bucket held the last time one was
-//! partially throttled (its burst), growing back by one every few sends that went through whole.
+//! partially throttled (its burst; at most halved at once), growing back by one every few sends
+//! that went through whole, up to the most one send ever got through.
 
 use std::time::Duration;
 use tokio::time::Instant;
@@ -92,6 +93,8 @@ pub struct Pacer {
     paused: Duration,
     /// The most operations one send may carry; None: no bound learned.
     weight_cap: Option<u32>,
+    /// The most operations a partly throttled send got through.
+    burst: Option<u32>,
     whole_sends: u32,
 }
 
@@ -229,12 +232,18 @@ impl Pacer {
     /// through whole let the bound grow back.
     pub fn send_answered(&mut self, sent: u32, accepted: u32, throttled: u32) {
         if throttled > 0 && sent > 1 {
-            self.weight_cap = Some(accepted.max(1));
+            // At most halved at once: a send paced too fast is also partly refused, and says
+            // less about the burst than one paced right.
+            self.weight_cap = Some(accepted.max(sent / 2).max(1));
+            self.burst = self.burst.max(Some(accepted));
             self.whole_sends = 0;
         } else if throttled == 0
-            && let Some(cap) = self.weight_cap
+            && let (Some(cap), Some(burst)) = (self.weight_cap, self.burst)
             && sent >= cap
+            && cap < burst
         {
+            // Grow back to the most a send was ever seen to get through, never past it: a
+            // probe past the burst costs a 429 and says nothing about the rate.
             self.whole_sends += 1;
             if self.whole_sends >= WHOLE_SENDS_PER_WEIGHT {
                 self.weight_cap = Some(cap + 1);
@@ -413,11 +422,17 @@ mod tests {
         assert_eq!(pacer.weight_cap(), None);
         pacer.send_answered(20, 10, 10);
         assert_eq!(pacer.weight_cap(), Some(10));
-        for _ in 0..WHOLE_SENDS_PER_WEIGHT {
+        for _ in 0..3 * WHOLE_SENDS_PER_WEIGHT {
             pacer.send_answered(10, 10, 0);
         }
-        assert_eq!(pacer.weight_cap(), Some(11), "whole sends let the bound grow back");
+        assert_eq!(pacer.weight_cap(), Some(10), "never past what a send got through");
         pacer.send_answered(1, 0, 1);
-        assert_eq!(pacer.weight_cap(), Some(11), "a single operation refused says nothing about the burst");
+        assert_eq!(pacer.weight_cap(), Some(10), "a single operation refused says nothing about the burst");
+        pacer.send_answered(10, 1, 9);
+        assert_eq!(pacer.weight_cap(), Some(5), "at most halved at once");
+        for _ in 0..WHOLE_SENDS_PER_WEIGHT {
+            pacer.send_answered(5, 5, 0);
+        }
+        assert_eq!(pacer.weight_cap(), Some(6), "whole sends let the bound grow back");
     }
 }

@@ -116,8 +116,12 @@ impl ThrottleGate {
         }
         let Some(pace) = state.pacer.pace() else { return closed };
         let earliest = closed.unwrap_or(now);
-        let slot = state.next_slot.map_or(earliest, |next| next.max(earliest));
-        state.next_slot = Some(slot + pace * weight.max(1));
+        let start = state.next_slot.map_or(earliest, |next| next.max(earliest));
+        // A request carrying several operations goes at the end of their intervals, once Graph
+        // has had the time to add a token for each (going at the start would spend tokens the
+        // bucket does not hold yet: it holds at most its burst).
+        let slot = start + pace * (weight.max(1) - 1);
+        state.next_slot = Some(slot + pace);
         (slot > now).then_some(slot)
     }
 
@@ -188,8 +192,8 @@ mod tests {
         let t0 = Instant::now();
         let ms = Duration::from_millis;
         gate.on_throttled(t0, ms(50));
-        assert_eq!(gate.reserve_for(t0, 20), Some(t0 + ms(50)));
-        assert_eq!(gate.reserve_for(t0, 1), Some(t0 + ms(50) + ms(50) * 20), "the next request waits for all 20 of the batch");
+        assert_eq!(gate.reserve_for(t0, 20), Some(t0 + ms(50) * 20), "a batch of 20 goes once its 20 intervals have passed");
+        assert_eq!(gate.reserve_for(t0, 1), Some(t0 + ms(50) * 21), "the next request one interval later");
     }
 
     #[test]
@@ -228,7 +232,8 @@ mod tests {
         let pace = gate.pace().unwrap();
         assert_eq!(pace, ms(25).div_f64(super::super::pacer::UNDER_THE_LIMIT), "40 operations a second, kept just under");
         let slot = gate.reserve_for(t0 + ms(1000), 4).unwrap();
-        assert_eq!(gate.reserve(slot), Some(slot + pace * 4), "a send of 4 takes four intervals");
+        assert_eq!(slot, t0 + ms(1010) + pace * 3, "a send of 4 goes at the end of its four intervals");
+        assert_eq!(gate.reserve(slot), Some(slot + pace));
     }
 
     #[test]

@@ -88,7 +88,7 @@ fn injected(state: &AppState, token: &TokenInfo, scope: Scope, now: Instant) -> 
     }
     let (rate, burst) = config.rate_limit()?;
     let wait = state.limiter.try_acquire(&token.token, rate, burst, now).err()?;
-    Some(Injected::Error(GraphError::too_many_requests(Some(format_seconds(wait)))))
+    Some(Injected::Error(GraphError::too_many_requests(Some(config.rate_limit_retry_after(wait)))))
 }
 
 fn dispatch(state: &AppState, call: &Call<'_>, token: &TokenInfo, route: Route) -> Result<Reply, GraphError> {
