@@ -119,8 +119,8 @@ mod tests {
         let id = UserIdentifier::parse("jane_fabrikam.com#EXT#@contoso.onmicrosoft.com").unwrap();
         let url = user_read_url(&endpoint(), &id, "id,signInSessionsValidFromDateTime");
         assert_eq!(url.as_str(), "https://graph.microsoft.com/v1.0/users/jane_fabrikam.com%23EXT%23@contoso.onmicrosoft.com?$select=id,signInSessionsValidFromDateTime");
-        let hostile = UserIdentifier::parse("a?b=c@x.com").unwrap();
-        assert_eq!(batch_item_read_url(&hostile, "id"), "/users/a%3Fb%3Dc@x.com?$select=id");
+        let quoted = UserIdentifier::parse("$o'neil@contoso.com").unwrap();
+        assert_eq!(batch_item_read_url(&quoted, "id"), "/users('$o''neil@contoso.com')?$select=id");
     }
 
     /// Whatever an identifier contains, if it validates, the URL keeps its host, has no query or
