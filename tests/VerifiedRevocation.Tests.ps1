@@ -55,7 +55,8 @@ Describe 'Revoke-EntraUserAllRefreshToken -Verify' {
         $run = Invoke-Revoke $Adele.Upn @{ Verify = $true }
         $run.Errors | Should -HaveCount 0
         $run.Warnings | Should -HaveCount 0
-        $result = $run.Results | Should -HaveCount 1 -PassThru
+        $run.Results | Should -HaveCount 1
+        $result = $run.Results[0]
         $result.Verified | Should -BeTrue
         $result.SignInSessionsValidFrom | Should -BeOfType [DateTimeOffset]
         $result.SignInSessionsValidFrom.Offset | Should -Be ([TimeSpan]::Zero)
@@ -75,7 +76,8 @@ Describe 'Revoke-EntraUserAllRefreshToken -Verify' {
         $guest.Verified | Should -BeFalse
         $guest.SignInSessionsValidFrom | Should -Be ([DateTimeOffset]'2024-01-01T00:00:00Z')
         ($run.Results | Where-Object UserId -eq $Alex.Upn).Verified | Should -BeTrue
-        $warning = $run.Warnings | Should -HaveCount 1 -PassThru
+        $run.Warnings | Should -HaveCount 1
+        $warning = $run.Warnings[0]
         $warning | Should -BeLike "*'$GuestUpn'*"
         $warning | Should -BeLike '*external (guest)*home tenant*'
         # The request reached Graph and was answered 200: the record simply did not move.
@@ -118,7 +120,7 @@ Describe 'Revoke-EntraUserAllRefreshToken -Verify' {
             Reset-GraphEmulator
             Add-GraphEmulatorToken -Token 'revoke-only' -Roles User.RevokeSessions.All | Out-Null
             $run = Invoke-Revoke $Members @{ Verify = $true; UseBatch = $useBatch }
-            $run.Errors | Should -HaveCount 0 -Because 'the revocations succeeded (batched: {0})' -f $useBatch
+            $run.Errors | Should -HaveCount 0 -Because "the revocations succeeded (batched: $useBatch)"
             $run.Results | Should -HaveCount 4
             $run.Results.Verified | Sort-Object -Unique | Should -Be @($false)
             $run.Warnings | Should -HaveCount 4
@@ -133,7 +135,8 @@ Describe 'Revoke-EntraUserAllRefreshToken -Verify' {
         $run = Invoke-Revoke ($Members + $GuestUpn + 'nobody@contoso.com') @{ Verify = $true }
         $run.Results | Should -HaveCount 5
         $run.Errors | Should -HaveCount 1
-        $record = $run.Summary | Should -HaveCount 1 -PassThru
+        $run.Summary | Should -HaveCount 1
+        $record = $run.Summary[0]
         $record.Tags | Should -Contain 'Summary'
         $summary = $record.MessageData
         $summary.Revoked | Should -Be 5
