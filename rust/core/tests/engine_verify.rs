@@ -217,3 +217,36 @@ async fn the_summary_counts_time_waiting_on_throttling_once_across_concurrent_re
     assert!(summary.throttle_wait >= Duration::from_secs(2) && summary.throttle_wait < Duration::from_secs(3), "{summary:?}");
     assert!(summary.elapsed > summary.throttle_wait, "{summary:?}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn ctrl_c_during_the_reads_keeps_each_revocation_a_success_whose_read_was_cancelled() {
+    for use_batch in [false, true] {
+        // Revocations are answered, reads never are.
+        let transport = ScriptedTransport::new(|request, _| {
+            let reads = request.method == reqwest::Method::GET || request.body.as_deref().is_some_and(|b| String::from_utf8_lossy(b).contains("\"GET\""));
+            if reads { Scripted::hang() } else { graph(request) }
+        });
+        let job = RevokeJob::start(scripted_session(transport.clone(), static_tokens()), verify_options(4, use_batch), tokio::runtime::Handle::current());
+        let inputs: Vec<String> = (0..3).map(|i| format!("user{i}@contoso.com")).collect();
+        for (tag, input) in inputs.iter().enumerate() {
+            assert_eq!(job.try_submit(tag as u64, input.clone()), entra_core::SubmitStatus::Accepted);
+        }
+        job.complete_input();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let revoked = transport.sent().iter().filter(|s| s.request.method == reqwest::Method::POST).count();
+        assert!(revoked >= 1, "the revocations went out before Ctrl+C");
+        job.cancel();
+        let mut outcomes = Vec::new();
+        while !job.is_finished() {
+            outcomes.extend(job.next_outcomes(16, Duration::ZERO));
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        assert_eq!(outcomes.len(), 3, "one outcome per input (batched: {use_batch})");
+        for outcome in &outcomes {
+            assert!(outcome.result.is_ok(), "Graph confirmed the revocation: {outcome:?}");
+            let v = outcome.verification.as_ref().unwrap();
+            assert!(matches!(v, Verification::ReadFailed(entra_core::outcome::Failure::Cancelled)), "{v:?}");
+            assert!(v.warning(&outcome.input).unwrap().contains("stopped"));
+        }
+    }
+}
