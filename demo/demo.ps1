@@ -2,7 +2,9 @@
 <#
 .SYNOPSIS
     Revokes the sign-in sessions of a few users of the local Graph emulator and shows their
-    signInSessionsValidFromDateTime before and after. Run it with: pwsh ./build.ps1 -Task Demo
+    signInSessionsValidFromDateTime before and after, then revokes them again with -Verify: the
+    directory confirms the members, not the guest (Verified False, with a warning), and the run
+    ends with its summary. Run it with: pwsh ./build.ps1 -Task Demo
 .DESCRIPTION
     The identifiers cover what trips other tools: plain UPNs, an object id, a UPN that starts
     with '$' (must be addressed as users('$upn')) and a guest UPN containing '#EXT#'.
@@ -53,7 +55,11 @@ try {
     Write-Host "`n> `$users | Revoke-EntraUserAllRefreshToken | Format-Table" -ForegroundColor Cyan
     $users | Revoke-EntraUserAllRefreshToken | Format-Table | Show-Table
 
-    Show-SessionTimestamp $users 'After: signInSessionsValidFromDateTime'
+    Show-SessionTimestamp $users 'After: signInSessionsValidFromDateTime (the guest''s record did not move)'
+
+    Write-Host "`n> `$users | Revoke-EntraUserAllRefreshToken -Verify -InformationAction Continue | Format-Table UserId, Verified, SignInSessionsValidFrom" -ForegroundColor Cyan
+    $users | Revoke-EntraUserAllRefreshToken -Verify -InformationAction Continue -WarningAction Continue |
+        Format-Table UserId, Verified, SignInSessionsValidFrom | Show-Table
 }
 finally {
     Stop-GraphEmulator $emulator

@@ -38,13 +38,20 @@ public sealed class RevokeEntraUserAllRefreshTokenCommand : PSCmdlet, IDisposabl
     [Parameter]
     public SwitchParameter UseBatch { get; set; }
 
+    /// <summary>
+    /// After each revocation, read the user's signInSessionsValidFromDateTime back (needs
+    /// User.Read.All) and report whether the directory confirms it (Verified).
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Verify { get; set; }
+
     private RevokeJobPump? pump;
 
     protected override void BeginProcessing()
     {
         try
         {
-            pump = EntraConnection.WithSession((session, _) => RevokeJobPump.Start(this, session, ThrottleLimit, MaxRetry, UseBatch));
+            pump = EntraConnection.WithSession((session, _) => RevokeJobPump.Start(this, session, ThrottleLimit, MaxRetry, UseBatch, Verify));
         }
         catch (Exception e) when (ErrorRecordFactory.TryGetNativeLoadFailure(e, out Exception loadFailure))
         {

@@ -21,4 +21,16 @@ public sealed class RevokeResult
     /// <summary>Graph's request-id of the successful call, for audit and support.</summary>
     public string? RequestId { get; init; }
     public string? ClientRequestId { get; init; }
+    /// <summary>
+    /// With -Verify: the directory's signInSessionsValidFromDateTime read back after the
+    /// revocation (UTC); null without -Verify or when the read got no answer.
+    /// </summary>
+    public DateTimeOffset? SignInSessionsValidFrom { get; init; }
+    /// <summary>
+    /// With -Verify: true when the directory's time is not earlier than the moment the revocation
+    /// was sent (less the engine's clock skew); false when the record did not move (an external
+    /// guest, a directory that did not take the change) or could not be read (a warning says
+    /// why). Null without -Verify.
+    /// </summary>
+    public bool? Verified { get; init; }
 }

@@ -18,11 +18,37 @@ internal sealed class OutcomeRecord
     public string? RequestId { get; set; }
     public string? ClientRequestId { get; set; }
     public FailureRecord? Failure { get; set; }
+    public VerificationRecord? Verification { get; set; }
 
     private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public static List<OutcomeRecord> ParseMany(string json) =>
         JsonSerializer.Deserialize<List<OutcomeRecord>>(json, Options) ?? new List<OutcomeRecord>();
+}
+
+/// <summary>-Verify's finding for a successful revocation; the warning text comes from Rust.</summary>
+internal sealed class VerificationRecord
+{
+    public bool Verified { get; set; }
+    public DateTimeOffset? SignInSessionsValidFrom { get; set; }
+    public string? Warning { get; set; }
+}
+
+/// <summary>A run's closing summary as the native engine reports it (RevokeJobHandle.summary).</summary>
+internal sealed class SummaryRecord
+{
+    public long Revoked { get; set; }
+    public long Verified { get; set; }
+    public long NotVerified { get; set; }
+    public long Failed { get; set; }
+    public Dictionary<string, long>? FailedByKind { get; set; }
+    public double ThrottleWaitMs { get; set; }
+    public double ElapsedMs { get; set; }
+    public string? Message { get; set; }
+
+    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public static SummaryRecord? Parse(string json) => JsonSerializer.Deserialize<SummaryRecord>(json, Options);
 }
 
 internal sealed class FailureRecord

@@ -37,7 +37,7 @@ internal sealed class RevokeJobPump : IDisposable
         progress = new RevocationProgress(cmdlet);
     }
 
-    public static RevokeJobPump Start(PSCmdlet cmdlet, GraphSession session, int throttleLimit, int maxRetry, bool useBatch)
+    public static RevokeJobPump Start(PSCmdlet cmdlet, GraphSession session, int throttleLimit, int maxRetry, bool useBatch, bool verify)
     {
         string trace = RequestTraceWriter.LevelFor(cmdlet);
         string options = JsonSerializer.Serialize(new
@@ -47,6 +47,7 @@ internal sealed class RevokeJobPump : IDisposable
             useBatch,
             userAgent = UserAgent.For(cmdlet),
             trace,
+            verify,
         });
         return new RevokeJobPump(cmdlet, RevokeJobHandle.Start(session, options.Utf8()), trace != "off");
     }
@@ -60,6 +61,13 @@ internal sealed class RevokeJobPump : IDisposable
             if (result.IsAccepted)
             {
                 nextTag++;
+                break;
+            }
+
+            if (result.IsAcceptedLast)
+            {
+                nextTag++;
+                cmdlet.WriteWarning($"'{userId}' is the signed-in user of this connection: their sessions will be revoked last, after every other user's outcome is in, so the run does not cut off its own sign-in first.");
                 break;
             }
 
@@ -85,6 +93,33 @@ internal sealed class RevokeJobPump : IDisposable
         }
 
         progress.Complete();
+        if (nextTag > 1)
+        {
+            WriteSummary();
+        }
+    }
+
+    /// <summary>The closing summary of a run of more than one user, figures from the engine.</summary>
+    private void WriteSummary()
+    {
+        SummaryRecord? record = SummaryRecord.Parse(job.Summary().IntoString());
+        if (record is null)
+        {
+            return;
+        }
+
+        var summary = new RevokeSummary
+        {
+            Revoked = record.Revoked,
+            Verified = record.Verified,
+            NotVerified = record.NotVerified,
+            Failed = record.Failed,
+            FailedByKind = record.FailedByKind ?? new Dictionary<string, long>(),
+            ThrottleWait = TimeSpan.FromMilliseconds(record.ThrottleWaitMs),
+            Elapsed = TimeSpan.FromMilliseconds(record.ElapsedMs),
+            Message = record.Message ?? "",
+        };
+        cmdlet.WriteInformation(summary, new[] { RevokeSummary.Tag, "Summary" });
     }
 
     /// <summary>Ctrl+C: called on PowerShell's stop thread.</summary>
@@ -111,6 +146,11 @@ internal sealed class RevokeJobPump : IDisposable
         {
             if (outcome.Succeeded)
             {
+                if (outcome.Verification?.Warning is { } warning)
+                {
+                    cmdlet.WriteWarning(warning);
+                }
+
                 cmdlet.WriteObject(ToResult(outcome));
             }
             else
@@ -132,6 +172,8 @@ internal sealed class RevokeJobPump : IDisposable
         HttpStatus = outcome.HttpStatus ?? 0,
         RequestId = outcome.RequestId,
         ClientRequestId = outcome.ClientRequestId,
+        SignInSessionsValidFrom = outcome.Verification?.SignInSessionsValidFrom?.ToUniversalTime(),
+        Verified = outcome.Verification?.Verified,
     };
 
     public void Dispose()

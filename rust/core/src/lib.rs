@@ -8,7 +8,8 @@
 //!    limit); tokens: `auth`;
 //! 4. the connection: `session`;
 //! 5. the one attempt engine: `attempts` (outcomes in `outcome`);
-//! 6. what uses it: the bulk engine (`engine`), `users`, `signed_in_user`.
+//! 6. what uses it: the bulk engine (`engine`), `users`, `signed_in_user`; `verify` (the rule
+//!    that the directory confirms a revocation, pure) sits beside `outcome`.
 
 pub mod attempt;
 pub mod attempts;
@@ -27,6 +28,7 @@ pub mod signed_in_user;
 pub mod text;
 pub mod transport;
 pub mod users;
+pub mod verify;
 
 pub use engine::{JobOptions, RevokeJob, SubmitStatus};
 pub use identifier::{IdentifierError, UserIdentifier};

@@ -4,6 +4,7 @@ use crate::attempt::{AttemptError, AttemptSuccess, TransportKind};
 use crate::auth::AuthError;
 use crate::graph_error::GraphError;
 use crate::identifier::IdentifierError;
+use crate::verify::Verification;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
@@ -19,6 +20,8 @@ pub struct Outcome {
     pub duration: Duration,
     pub completed_at: DateTime<Utc>,
     pub result: Result<AttemptSuccess, Failure>,
+    /// With -Verify, for a successful revocation: what the directory's record says.
+    pub verification: Option<Verification>,
 }
 
 #[derive(Debug, Clone)]

@@ -39,6 +39,19 @@ pub fn revoke_sign_in_sessions_url(endpoint: &GraphEndpoint, id: &UserIdentifier
     versioned(endpoint, &format!("{}/revokeSignInSessions", user_path(id)))
 }
 
+/// `{graph}/v1.0/users/{id}?$select={select}`: one user's record (-Verify reads it back).
+/// `select` is a fixed list of property names from this crate, never input.
+pub fn user_read_url(endpoint: &GraphEndpoint, id: &UserIdentifier, select: &str) -> Url {
+    let mut url = versioned(endpoint, &user_path(id));
+    url.set_query(Some(&format!("$select={select}")));
+    url
+}
+
+/// The relative URL of a user's read inside a JSON batch.
+pub fn batch_item_read_url(id: &UserIdentifier, select: &str) -> String {
+    format!("/{}?$select={select}", user_path(id))
+}
+
 /// `{graph}/v1.0/me/revokeSignInSessions`
 pub fn revoke_own_sessions_url(endpoint: &GraphEndpoint) -> Url {
     versioned(endpoint, "me/revokeSignInSessions")
@@ -99,6 +112,15 @@ mod tests {
     #[test]
     fn batch_item_urls_are_relative_without_version() {
         assert_eq!(batch_item_revoke_url(&UserIdentifier::parse("AdeleV@contoso.com").unwrap()), "/users/AdeleV@contoso.com/revokeSignInSessions");
+    }
+
+    #[test]
+    fn read_urls_keep_the_identifier_in_its_segment() {
+        let id = UserIdentifier::parse("jane_fabrikam.com#EXT#@contoso.onmicrosoft.com").unwrap();
+        let url = user_read_url(&endpoint(), &id, "id,signInSessionsValidFromDateTime");
+        assert_eq!(url.as_str(), "https://graph.microsoft.com/v1.0/users/jane_fabrikam.com%23EXT%23@contoso.onmicrosoft.com?$select=id,signInSessionsValidFromDateTime");
+        let quoted = UserIdentifier::parse("$o'neil@contoso.com").unwrap();
+        assert_eq!(batch_item_read_url(&quoted, "id"), "/users('$o''neil@contoso.com')?$select=id");
     }
 
     /// Whatever an identifier contains, if it validates, the URL keeps its host, has no query or

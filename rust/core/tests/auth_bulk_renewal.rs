@@ -68,7 +68,7 @@ fn graph(issued: &'static Issuer, invalidate_after: usize, expiry: Option<Durati
 /// Runs `users` revocations on `session` from this (non-runtime) thread, as the cmdlet does.
 fn run(rt: &tokio::runtime::Runtime, session: Arc<Session>, users: usize, throttle_limit: usize) -> Vec<Outcome> {
     let retry = RetryPolicy { max_retries: 3, base_delay: Duration::from_millis(10), max_delay: Duration::from_millis(50) };
-    let job = RevokeJob::start(session, JobOptions { throttle_limit, retry, use_batch: false, user_agent: "tests".into(), trace: entra_core::trace::TraceLevel::Off }, rt.handle().clone());
+    let job = RevokeJob::start(session, JobOptions { throttle_limit, retry, use_batch: false, user_agent: "tests".into(), trace: entra_core::trace::TraceLevel::Off, verify: false }, rt.handle().clone());
     let mut outcomes = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(60);
     for i in 0..users {

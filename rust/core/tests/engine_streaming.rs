@@ -59,7 +59,7 @@ fn try_submit_says_full_while_the_queue_is_full_and_accepts_after_draining() {
     let started = Instant::now();
     loop {
         match job.try_submit(accepted as u64, user(accepted)) {
-            SubmitStatus::Accepted => break,
+            SubmitStatus::Accepted | SubmitStatus::AcceptedLast => break,
             SubmitStatus::Full => taken.extend(job.next_outcomes(64, Duration::from_millis(20))),
             SubmitStatus::Closed => panic!("closed"),
         }
@@ -77,7 +77,7 @@ fn try_submit_says_full_while_the_queue_is_full_and_accepts_after_draining() {
 fn submit_without_taking(job: &entra_core::RevokeJob) -> usize {
     let mut accepted = 0usize;
     let offer = |accepted: &mut usize| match job.try_submit(*accepted as u64, user(*accepted % 10_000)) {
-        SubmitStatus::Accepted => *accepted += 1,
+        SubmitStatus::Accepted | SubmitStatus::AcceptedLast => *accepted += 1,
         SubmitStatus::Full => std::thread::sleep(Duration::from_millis(2)),
         SubmitStatus::Closed => panic!("closed"),
     };

@@ -244,10 +244,10 @@ mod tests {
         assert_eq!(count("startswith(userPrincipalName,'user00001')"), 10);
         assert_eq!(count("startswith(displayName,'User 1')"), 11);
         assert_eq!(count("id eq '87D349ED-44D7-43E1-9A83-5F2406DEE5BD'"), 1);
-        assert_eq!(count("userType eq 'Guest'"), 1);
+        assert_eq!(count("userType eq 'Guest'"), 3);
         assert_eq!(count("userType eq 'Member' and startswith(displayName,'A')"), 2);
         assert_eq!(count("(userPrincipalName eq 'LeeG@contoso.com') or displayName eq 'Megan Bowen'"), 2);
-        assert_eq!(count("accountEnabled eq true"), 26);
+        assert_eq!(count("accountEnabled eq true"), 28);
         assert_eq!(count("userPrincipalName eq 'jane.doe_fabrikam.com#EXT#@contoso.onmicrosoft.com'"), 1);
     }
 

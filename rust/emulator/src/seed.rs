@@ -13,8 +13,27 @@ pub const SVC_BACKUP_ID: Uuid = uuid!("b5b1c7e0-2f4b-4c8e-9d1a-3e5f7a9c0d11");
 /// A guest: its UPN contains `#`, which clients must send as `%23`.
 pub const JANE_GUEST_ID: Uuid = uuid!("c0ffee00-5a1e-4e57-9a7e-00000000ca5e");
 
+/// More external guests: revoking them answers 200 and changes nothing here.
+pub const SAM_GUEST_ID: Uuid = uuid!("c0ffee00-5a1e-4e57-9a7e-0000000005a3");
+pub const PRIYA_GUEST_ID: Uuid = uuid!("c0ffee00-5a1e-4e57-9a7e-00000000971a");
+
 pub const SVC_BACKUP_UPN: &str = "$svc-backup@contoso.com";
 pub const JANE_GUEST_UPN: &str = "jane.doe_fabrikam.com#EXT#@contoso.onmicrosoft.com";
+
+fn guest(id: Uuid, given: &str, surname: &str, home: &str) -> NewUser {
+    let mail = format!("{}.{}@{home}", given.to_lowercase(), surname.to_lowercase());
+    NewUser {
+        id: Some(id),
+        // Entra's form for an invited account: its home mail with '@' as '_', then #EXT#.
+        user_principal_name: format!("{}#EXT#@contoso.onmicrosoft.com", mail.replace('@', "_")),
+        display_name: Some(format!("{given} {surname} ({})", home.split('.').next().unwrap_or(home))),
+        given_name: Some(given.to_string()),
+        surname: Some(surname.to_string()),
+        mail: Some(mail),
+        user_type: Some("Guest".to_string()),
+        ..NewUser::default()
+    }
+}
 
 fn member(id: Uuid, given: &str, surname: &str, upn: &str, job: &str, office: &str) -> NewUser {
     NewUser {
@@ -56,6 +75,8 @@ pub fn seed_users() -> Vec<NewUser> {
             user_type: Some("Guest".to_string()),
             ..NewUser::default()
         },
+        guest(SAM_GUEST_ID, "Sam", "Rivera", "tailspintoys.com"),
+        guest(PRIYA_GUEST_ID, "Priya", "Patel", "northwindtraders.com"),
     ]
 }
 

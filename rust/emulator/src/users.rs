@@ -49,11 +49,20 @@ impl User {
         self.revocations.load(Relaxed)
     }
 
-    /// What revokeSignInSessions does: both ValidFrom properties move to now.
+    /// What revokeSignInSessions does: both ValidFrom properties move to now. Not for an
+    /// external (guest) account: Graph answers success, but its sessions live in its home tenant
+    /// and the record here stays as it was (what -Verify exists to catch).
     pub fn revoke(&self, now_unix: i64) {
-        self.sign_in_valid_from.store(now_unix, Relaxed);
-        self.refresh_valid_from.store(now_unix, Relaxed);
+        if !self.is_external() {
+            self.sign_in_valid_from.store(now_unix, Relaxed);
+            self.refresh_valid_from.store(now_unix, Relaxed);
+        }
         self.revocations.fetch_add(1, Relaxed);
+    }
+
+    /// userType Guest: an account whose identity (and sessions) live in another tenant.
+    pub fn is_external(&self) -> bool {
+        self.user_type.eq_ignore_ascii_case("Guest")
     }
 
     fn reset(&self) {

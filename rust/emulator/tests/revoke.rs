@@ -6,11 +6,7 @@ use common::{ADELE_ID, Emu, INITIAL, json};
 use serde_json::Value;
 
 async fn assert_revoked(emu: &Emu, path: &str, control_key: &str) {
-    let r = emu.post(path).await;
-    assert_eq!(r.status(), 200, "{path}");
-    let body = json(r).await;
-    assert_eq!(body["@odata.context"], "https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean");
-    assert_eq!(body["value"], true);
+    assert_answered(emu, path).await;
     let state = emu.user_state(control_key).await;
     assert_eq!(state["revocations"], 1, "{path}");
     let stamp = state["signInSessionsValidFromDateTime"].as_str().unwrap();
@@ -19,13 +15,30 @@ async fn assert_revoked(emu: &Emu, path: &str, control_key: &str) {
     assert_eq!(state["refreshTokensValidFromDateTime"], stamp);
 }
 
+/// An external guest: Graph answers success, the record stays (its sessions live in its home tenant).
+async fn assert_answered_but_unchanged(emu: &Emu, path: &str, control_key: &str) {
+    assert_answered(emu, path).await;
+    let state = emu.user_state(control_key).await;
+    assert_eq!(state["revocations"], 1, "{path}");
+    assert_eq!(state["signInSessionsValidFromDateTime"], INITIAL);
+    assert_eq!(state["refreshTokensValidFromDateTime"], INITIAL);
+}
+
+async fn assert_answered(emu: &Emu, path: &str) {
+    let r = emu.post(path).await;
+    assert_eq!(r.status(), 200, "{path}");
+    let body = json(r).await;
+    assert_eq!(body["@odata.context"], "https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean");
+    assert_eq!(body["value"], true);
+}
+
 #[tokio::test]
 async fn revoke_by_guid_upn_quoted_and_guest() {
     let emu = Emu::start().await;
     assert_revoked(&emu, &format!("/users/{ADELE_ID}/revokeSignInSessions"), ADELE_ID).await;
     assert_revoked(&emu, "/users/ALEXW@contoso.com/revokeSignInSessions", "AlexW@contoso.com").await;
     assert_revoked(&emu, "/users('$svc-backup@contoso.com')/revokeSignInSessions", "%24svc-backup@contoso.com").await;
-    assert_revoked(
+    assert_answered_but_unchanged(
         &emu,
         "/users/jane.doe_fabrikam.com%23EXT%23@contoso.onmicrosoft.com/revokeSignInSessions",
         "jane.doe_fabrikam.com%23EXT%23@contoso.onmicrosoft.com",
@@ -103,4 +116,45 @@ async fn generated_users_are_addressable() {
     let user = json(emu.get("/users/00000000-0000-4000-8000-000000000500?$select=displayName,userPrincipalName").await).await;
     assert_eq!(user["displayName"], "User 500");
     assert_eq!(user["userPrincipalName"], "user000500@contoso.com");
+}
+
+/// What -Verify reads after a revocation, alone and inside `$batch`: a member's record moved, a
+/// guest's did not; without a read role the read is Graph's 403 envelope (the revocation still works).
+#[tokio::test]
+async fn the_record_read_back_moved_for_members_not_guests_and_needs_a_read_role() {
+    let emu = Emu::start().await;
+    let select = "?$select=id,userPrincipalName,userType,signInSessionsValidFromDateTime";
+    for user in ["MeganB@contoso.com", "sam.rivera_tailspintoys.com%23EXT%23@contoso.onmicrosoft.com"] {
+        assert_eq!(emu.post(&format!("/users/{user}/revokeSignInSessions")).await.status(), 200);
+    }
+    let megan = json(emu.get(&format!("/users/MeganB@contoso.com{select}")).await).await;
+    assert_ne!(megan["signInSessionsValidFromDateTime"], INITIAL);
+    assert!(megan["signInSessionsValidFromDateTime"].as_str().unwrap().ends_with('Z'));
+    let r = emu
+        .batch(serde_json::json!({"requests": [
+            {"id": "1", "method": "GET", "url": format!("/users/sam.rivera_tailspintoys.com%23EXT%23@contoso.onmicrosoft.com{select}")},
+        ]}))
+        .await;
+    let body = json(r).await;
+    let sam = &body["responses"][0]["body"];
+    assert_eq!((sam["userType"].as_str(), sam["signInSessionsValidFromDateTime"].as_str()), (Some("Guest"), Some(INITIAL)));
+
+    emu.register_token(serde_json::json!({"token": "revoker", "kind": "app", "roles": ["User.RevokeSessions.All"]})).await;
+    let r = emu
+        .client
+        .post(emu.v1("/$batch"))
+        .bearer_auth("revoker")
+        .json(&serde_json::json!({"requests": [
+            {"id": "1", "method": "POST", "url": "/users/AdeleV@contoso.com/revokeSignInSessions"},
+            {"id": "2", "method": "GET", "url": format!("/users/AdeleV@contoso.com{select}")},
+        ]}))
+        .send()
+        .await
+        .unwrap();
+    let body = json(r).await;
+    let item = |id: &str| body["responses"].as_array().unwrap().iter().find(|r| r["id"] == id).unwrap().clone();
+    assert_eq!(item("1")["status"], 200);
+    assert_eq!(item("2")["status"], 403);
+    assert_eq!(item("2")["body"]["error"]["code"], "Authorization_RequestDenied");
+    assert!(item("2")["body"]["error"]["innerError"]["request-id"].is_string());
 }

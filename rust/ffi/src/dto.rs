@@ -6,7 +6,9 @@ use chrono::SecondsFormat;
 use entra_core::engine::DEFAULT_THROTTLE_LIMIT;
 use entra_core::outcome::{Failure, FailureKind};
 use entra_core::retry::policy::DEFAULT_MAX_RETRIES;
+use entra_core::engine::RunSummary;
 use entra_core::trace::{RequestTrace, TraceLevel};
+use entra_core::verify::Verification;
 use entra_core::{Outcome, Session};
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +24,8 @@ pub struct JobOptionsDto {
     pub user_agent: String,
     #[serde(default)]
     pub trace: TraceLevelDto,
+    #[serde(default)]
+    pub verify: bool,
 }
 
 /// How much of each request to log: "off", "requests" (-Verbose) or "headers" (-Debug).
@@ -115,6 +119,58 @@ pub struct OutcomeDto<'a> {
     client_request_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     failure: Option<FailureDto<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verification: Option<VerificationDto>,
+}
+
+/// -Verify's finding for a successful revocation; `warning` names the user when not verified.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VerificationDto {
+    verified: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sign_in_sessions_valid_from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warning: Option<String>,
+}
+
+impl VerificationDto {
+    fn new(verification: &Verification, input: &str) -> Self {
+        Self {
+            verified: verification.verified(),
+            sign_in_sessions_valid_from: verification.valid_from().map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            warning: verification.warning(input),
+        }
+    }
+}
+
+/// The closing summary of a run: the figures, and the line the information stream shows.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SummaryDto {
+    revoked: u64,
+    verified: u64,
+    not_verified: u64,
+    failed: u64,
+    failed_by_kind: serde_json::Map<String, serde_json::Value>,
+    throttle_wait_ms: f64,
+    elapsed_ms: f64,
+    message: String,
+}
+
+impl SummaryDto {
+    pub fn new(summary: &RunSummary, verify: bool) -> Self {
+        Self {
+            revoked: summary.revoked,
+            verified: summary.verified,
+            not_verified: summary.not_verified,
+            failed: summary.failed_total(),
+            failed_by_kind: summary.failed.iter().map(|(k, n)| (kind_name(*k).to_owned(), serde_json::Value::from(*n))).collect(),
+            throttle_wait_ms: summary.throttle_wait.as_secs_f64() * 1000.0,
+            elapsed_ms: summary.elapsed.as_secs_f64() * 1000.0,
+            message: summary.message(verify, kind_name),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -148,6 +204,7 @@ impl<'a> OutcomeDto<'a> {
             request_id: None,
             client_request_id: None,
             failure: None,
+            verification: outcome.verification.as_ref().map(|v| VerificationDto::new(v, &outcome.input)),
         };
         match &outcome.result {
             Ok(success) => Self {

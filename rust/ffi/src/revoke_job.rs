@@ -1,6 +1,6 @@
 //! `RevokeJobHandle`: one cmdlet invocation's bulk revocation, driven from the pipeline thread.
 
-use crate::dto::{JobOptionsDto, OutcomeDto, TraceDto};
+use crate::dto::{JobOptionsDto, OutcomeDto, SummaryDto, TraceDto};
 use crate::error::NativeError;
 use crate::graph_session::GraphSession;
 use crate::panic_boundary::{guard_result, guard_value};
@@ -14,6 +14,8 @@ use std::time::Duration;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SubmitResult {
     Accepted,
+    /// Accepted and held back: the input is the signed-in user, revoked after everyone else.
+    AcceptedLast,
     /// Take outcomes, then submit the same input again.
     Full,
     /// The job no longer takes input (completed or cancelled).
@@ -34,12 +36,13 @@ pub struct JobProgress {
 #[ffi(service)]
 pub struct RevokeJobHandle {
     job: RevokeJob,
+    verify: bool,
 }
 
 #[ffi]
 impl RevokeJobHandle {
     /// Starts a job on `session`.
-    /// `options_json`: {"throttleLimit","maxRetry","useBatch","userAgent","trace":"off|requests|headers"}.
+    /// `options_json`: {"throttleLimit","maxRetry","useBatch","userAgent","trace":"off|requests|headers","verify"}.
     pub fn start(session: &GraphSession, options_json: ffi::String) -> ffi::Result<Self, NativeError> {
         guard_result(|| {
             let Ok(options) = serde_json::from_str::<JobOptionsDto>(options_json.as_str()) else {
@@ -51,8 +54,10 @@ impl RevokeJobHandle {
                 use_batch: options.use_batch,
                 user_agent: options.user_agent,
                 trace: options.trace.into(),
+                verify: options.verify,
             };
-            ffi::Result::Ok(Self { job: RevokeJob::start(session.inner.clone(), options, runtime::handle()) })
+            let verify = options.verify;
+            ffi::Result::Ok(Self { job: RevokeJob::start(session.inner.clone(), options, runtime::handle()), verify })
         })
     }
 
@@ -60,6 +65,7 @@ impl RevokeJobHandle {
     pub fn submit(&self, tag: u64, user_id: ffi::String) -> SubmitResult {
         guard_value(SubmitResult::Closed, || match self.job.try_submit(tag, user_id.into_string()) {
             SubmitStatus::Accepted => SubmitResult::Accepted,
+            SubmitStatus::AcceptedLast => SubmitResult::AcceptedLast,
             SubmitStatus::Full => SubmitResult::Full,
             SubmitStatus::Closed => SubmitResult::Closed,
         })
@@ -84,6 +90,15 @@ impl RevokeJobHandle {
         guard_value(ffi::String::from_string(r#"{"entries":[],"dropped":0}"#.to_owned()), || {
             let (entries, dropped) = self.job.take_traces();
             ffi::String::from_string(TraceDto::new(&entries, dropped).to_json())
+        })
+    }
+
+    /// The run's closing summary as JSON {"revoked","verified","notVerified","failed",
+    /// "failedByKind","throttleWaitMs","elapsedMs","message"} (figures so far until finished).
+    pub fn summary(&self) -> ffi::String {
+        guard_value(ffi::String::from_string("{}".to_owned()), || {
+            let dto = SummaryDto::new(&self.job.summary(), self.verify);
+            ffi::String::from_string(serde_json::to_string(&dto).unwrap_or_else(|_| "{}".to_owned()))
         })
     }
 

@@ -92,6 +92,7 @@ impl SignedInRevocationHandle {
                             SignedInRevokeError::Failed(failure) => failure,
                             SignedInRevokeError::AppOnlyToken => unreachable!("handled above"),
                         }),
+                        verification: None,
                     };
                     serde_json::to_string(&OutcomeDto::from_outcome(&outcome)).unwrap_or_else(|_| fallback.to_owned())
                 }

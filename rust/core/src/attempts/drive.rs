@@ -26,6 +26,7 @@ where
     Fut: Future<Output = Result<Answered, AttemptError>>,
 {
     let mut state = AttemptState::new();
+    let mut throttled: bool;
     let result = loop {
         let slot = match first_slot.take() {
             Some(slot) => slot,
@@ -42,6 +43,7 @@ where
             None => break Err(Failure::Cancelled),
             Some(Err(error)) => {
                 drop((slot, probe));
+                throttled = false;
                 state.token_failed(hooks, error)
             }
             Some(Ok(token)) => {
@@ -54,12 +56,15 @@ where
                 if answer.is_ok() {
                     paced_send_succeeded(session, 1);
                 }
+                throttled = matches!(&answer, Err(error) if error.is_throttling());
                 state.after(session, hooks, cancel, &token, answer).await
             }
         };
         match step {
             Step::Done(result) => break result,
             Step::Again { not_before } => {
+                // Sleeping out a 429's Retry-After is time spent waiting on throttling.
+                let _waiting = hooks.throttle_clock().filter(|_| throttled).map(|clock| clock.enter());
                 if !until_cancelled(cancel, tokio::time::sleep_until(not_before)).await {
                     break Err(Failure::Cancelled);
                 }

@@ -3,7 +3,9 @@
 use crate::attempt::AttemptError;
 use crate::auth::renewing::FAILURE_MEMORY;
 use crate::retry::{Decision, RetryPolicy};
+use super::wait_clock::WaitClock;
 use crate::session::Session;
+use std::sync::Arc;
 use std::future::Future;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -20,6 +22,11 @@ pub trait AttemptHooks {
     /// Decides what follows a failed attempt (usually via `RetryPolicy::decide`). `attempt`
     /// counts the failures charged to this request (not those held back by an outage).
     fn on_failure(&self, attempt: u32, error: &AttemptError) -> Decision;
+
+    /// Where time spent waiting on throttling is counted (a bulk job's summary); None: nowhere.
+    fn throttle_clock(&self) -> Option<&Arc<WaitClock>> {
+        None
+    }
 
     /// Whether a final failure came from a retryable error whose retries ran out.
     fn retries_exhausted(&self, attempt: u32, error: &AttemptError) -> bool {

@@ -134,9 +134,14 @@ impl Drop for ProbeTicket<'_> {
 /// the throttle gate is open and no outage holds it back (or it is the outage's probe). `Err` is
 /// the request's outcome: cancelled, or the outage outlasted its patience.
 pub async fn clear_to_send<'s>(session: &'s Session, hooks: &impl AttemptHooks, cancel: &CancellationToken, operations: u32) -> Result<Option<ProbeTicket<'s>>, Failure> {
+    // The gate is closed or pacing only after Graph throttled: waiting here is throttling's.
+    let now = Instant::now();
+    let held = session.gate().opens_at(now).is_some() || session.gate().pace().is_some();
+    let waiting = hooks.throttle_clock().filter(|_| held).map(|clock| clock.enter());
     if !until_cancelled(cancel, session.gate().wait_open_for(operations)).await {
         return Err(Failure::Cancelled);
     }
+    drop(waiting);
     match until_cancelled_value(cancel, session.outage().admit(hooks.policy().max_retries)).await {
         None => Err(Failure::Cancelled),
         Some(Admission::Go) => Ok(None),

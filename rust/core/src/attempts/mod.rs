@@ -17,7 +17,9 @@
 mod drive;
 mod hooks;
 mod machine;
+mod wait_clock;
 
 pub use drive::{Driven, drive};
 pub use hooks::{AttemptHooks, PolicyHooks, close_gate_if_throttled};
+pub use wait_clock::{WaitClock, Waiting};
 pub use machine::{AttemptState, ProbeTicket, Step, clear_to_send, paced_send_succeeded, report_exchange, until_cancelled, until_cancelled_value};

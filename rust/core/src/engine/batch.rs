@@ -11,7 +11,11 @@ use crate::auth::AccessToken;
 use crate::graph_error::{GraphError, ResponseIds};
 use crate::http::{Answered, RequestContext, post};
 use crate::outcome::Failure;
-use crate::request_url::{batch_item_revoke_url, batch_url};
+use crate::outcome::Outcome;
+use crate::request_url::{batch_item_read_url, batch_item_revoke_url, batch_url};
+use crate::verify::{SELECT, Verification};
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use crate::retry::{LimitPermit, parse_retry_after};
 use crate::transport::MAX_BATCH_ANSWER_BYTES;
 use serde::{Deserialize, Serialize};
@@ -24,21 +28,68 @@ use tokio::time::Instant;
 
 struct Item {
     work: Work,
+    phase: Phase,
     state: AttemptState,
     not_before: Instant,
+    /// Waiting for `not_before` because Graph throttled this item (time the summary counts).
+    throttled: bool,
+    /// When this item's latest attempt was sent.
+    sent_at: DateTime<Utc>,
+}
+
+/// What an item asks Graph for: its revocation, then (with -Verify) its record, in later sends
+/// of the same batch task, each with its own attempt state.
+enum Phase {
+    Revoke,
+    Read { revoked: AttemptSuccess, attempts: u32, revoke_sent_at: DateTime<Utc> },
+}
+
+impl Item {
+    fn new(work: Work, at: Instant) -> Self {
+        Self { work, phase: Phase::Revoke, state: AttemptState::new(), not_before: at, throttled: false, sent_at: Utc::now() }
+    }
+
+    /// The item's outcome once its current request has a final answer (or never will).
+    fn outcome(self, started: Instant, result: Result<Answered, Failure>) -> Outcome {
+        match self.phase {
+            Phase::Revoke => {
+                let attempts = self.state.attempts();
+                self.work.outcome(attempts, started.elapsed(), result.map(|(success, _)| success))
+            }
+            Phase::Read { revoked, attempts, revoke_sent_at } => {
+                let verification = match result {
+                    Ok((_, body)) => Verification::from_answer(&body, revoke_sent_at),
+                    Err(failure) => Verification::ReadFailed(failure),
+                };
+                self.work.verified_outcome(attempts, started.elapsed(), Ok(revoked), Some(verification))
+            }
+        }
+    }
+
+    fn request(&self, id: usize) -> BatchRequestItem<'static> {
+        let (method, url) = match self.phase {
+            Phase::Revoke => ("POST", batch_item_revoke_url(&self.work.id)),
+            Phase::Read { .. } => ("GET", batch_item_read_url(&self.work.id, SELECT)),
+        };
+        BatchRequestItem { id: id.to_string(), method, url }
+    }
 }
 
 pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit: OwnedSemaphorePermit, first_slot: LimitPermit) {
     let started = Instant::now();
     let session = &*ctx.session;
     let cancel = &ctx.cancel;
-    let mut pending: Vec<Item> = works.into_iter().map(|work| Item { work, state: AttemptState::new(), not_before: started }).collect();
+    let mut pending: Vec<Item> = works.into_iter().map(|work| Item::new(work, started)).collect();
     let mut first_slot = Some(first_slot);
     while !pending.is_empty() {
         let earliest = pending.iter().map(|i| i.not_before).min().unwrap_or(started);
+        let throttled = pending.iter().any(|i| i.throttled && i.not_before > Instant::now());
+        let waiting = ctx.throttle_wait.clone();
+        let waiting = throttled.then(|| waiting.enter());
         if !until_cancelled(cancel, tokio::time::sleep_until(earliest)).await {
             break;
         }
+        drop(waiting);
         // A concurrency slot only while the batch request is on the wire (see AttemptHooks); the
         // first send uses the one the dispatcher took.
         let slot = match first_slot.take() {
@@ -60,8 +111,7 @@ pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit:
             // The outage outlasted its patience: every item still waiting ends with it.
             Err(failure) => {
                 for item in pending.drain(..) {
-                    let attempts = item.state.attempts();
-                    ctx.deliver(item.work.outcome(attempts, started.elapsed(), Err(failure.clone()))).await;
+                    ctx.deliver(item.outcome(started, Err(failure.clone()))).await;
                 }
                 break;
             }
@@ -87,7 +137,15 @@ pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit:
             }
             Some(Ok(token)) => token,
         };
-        let attempt = ready.iter_mut().map(|item| item.state.sending()).max().unwrap_or(1);
+        let sent_at = Utc::now();
+        let attempt = ready
+            .iter_mut()
+            .map(|item| {
+                item.sent_at = sent_at;
+                item.state.sending()
+            })
+            .max()
+            .unwrap_or(1);
         let Some(answer) = send(&ctx, &ready, &token, attempt).await else {
             pending.extend(ready);
             break;
@@ -105,25 +163,28 @@ pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit:
             paced_send_succeeded(session, accepted);
         }
         for (mut item, answer) in ready.into_iter().zip(answers) {
+            item.throttled = matches!(&answer, Err(error) if error.is_throttling());
             let step = item.state.after(session, &*ctx, cancel, &token, answer).await;
             settle(&ctx, item, step, started, &mut pending).await;
         }
     }
     drop(permit);
-    // Only reached with items left when the job was cancelled.
+    // Only reached with items left when the job was cancelled. An item whose revocation had
+    // succeeded stays a success; only its read is cancelled.
     for item in pending {
-        let attempts = item.state.attempts();
-        ctx.deliver(item.work.outcome(attempts, started.elapsed(), Err(Failure::Cancelled))).await;
+        ctx.deliver(item.outcome(started, Err(Failure::Cancelled))).await;
     }
 }
 
-/// An item's step: its outcome is delivered, or it waits for a later send.
-async fn settle(ctx: &JobContext, item: Item, step: Step<AttemptSuccess>, started: Instant, pending: &mut Vec<Item>) {
+/// An item's step: its outcome is delivered, its read (with -Verify) goes in a later send, or it
+/// waits for a later send.
+async fn settle(ctx: &JobContext, item: Item, step: Step<Answered>, started: Instant, pending: &mut Vec<Item>) {
     match step {
-        Step::Done(result) => {
-            let attempts = item.state.attempts();
-            ctx.deliver(item.work.outcome(attempts, started.elapsed(), result)).await;
+        Step::Done(Ok((revoked, _))) if ctx.verify && matches!(item.phase, Phase::Revoke) => {
+            let phase = Phase::Read { revoked, attempts: item.state.attempts(), revoke_sent_at: item.sent_at };
+            pending.push(Item { phase, state: AttemptState::new(), not_before: Instant::now(), throttled: false, ..item });
         }
+        Step::Done(result) => ctx.deliver(item.outcome(started, result)).await,
         Step::Again { not_before } => pending.push(Item { not_before, ..item }),
     }
 }
@@ -139,6 +200,7 @@ struct BatchRequestItem<'a> {
     method: &'a str,
     url: String,
 }
+
 
 #[derive(Deserialize)]
 struct BatchResponse {
@@ -159,11 +221,7 @@ struct BatchResponseItem {
 /// Sends one `$batch` for `items`. `None` when the job was cancelled while the request was out.
 async fn send(ctx: &JobContext, items: &[Item], token: &AccessToken, attempt: u32) -> Option<Result<Answered, AttemptError>> {
     let body = BatchRequest {
-        requests: items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| BatchRequestItem { id: (i + 1).to_string(), method: "POST", url: batch_item_revoke_url(&item.work.id) })
-            .collect(),
+        requests: items.iter().enumerate().map(|(i, item)| item.request(i + 1)).collect(),
     };
     let body = serde_json::to_vec(&body).expect("batch request serialises");
     let request = RequestContext { token, user_agent: &ctx.user_agent, attempt, trace: Some(&*ctx.trace) };
@@ -171,7 +229,7 @@ async fn send(ctx: &JobContext, items: &[Item], token: &AccessToken, attempt: u3
     until_cancelled_value(&ctx.cancel, post(ctx.session.transport(), url, Some(body), MAX_BATCH_ANSWER_BYTES, &request)).await
 }
 
-fn split_responses(count: usize, envelope: &AttemptSuccess, bytes: &[u8]) -> Vec<Result<AttemptSuccess, AttemptError>> {
+fn split_responses(count: usize, envelope: &AttemptSuccess, bytes: &[u8]) -> Vec<Result<Answered, AttemptError>> {
     let mut by_id: HashMap<String, BatchResponseItem> = match serde_json::from_slice::<BatchResponse>(bytes) {
         Ok(parsed) => parsed.responses.into_iter().map(|r| (r.id.clone(), r)).collect(),
         Err(_) => HashMap::new(),
@@ -187,11 +245,13 @@ fn split_responses(count: usize, envelope: &AttemptSuccess, bytes: &[u8]) -> Vec
         .collect()
 }
 
-fn item_answer(item: BatchResponseItem, envelope: &AttemptSuccess) -> Result<AttemptSuccess, AttemptError> {
+fn item_answer(item: BatchResponseItem, envelope: &AttemptSuccess) -> Result<Answered, AttemptError> {
     let header = |name: &str| item.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone());
     let request_id = header("request-id").or_else(|| envelope.request_id.clone());
     if (200..300).contains(&item.status) {
-        return Ok(AttemptSuccess { status: item.status, request_id, client_request_id: envelope.client_request_id.clone() });
+        // The item's body is its answer (a read's user record); a revocation ignores it.
+        let body = serde_json::to_vec(&item.body).map(Bytes::from).unwrap_or_default();
+        return Ok((AttemptSuccess { status: item.status, request_id, client_request_id: envelope.client_request_id.clone() }, body));
     }
     let ids = ResponseIds { request_id, client_request_id: Some(envelope.client_request_id.clone()), date: header("date") };
     // An item without a body (absent, so Null) must read as "no body", as it does unbatched;

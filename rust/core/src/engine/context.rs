@@ -1,8 +1,9 @@
 //! What every task of one job shares.
 
 use super::progress::Progress;
+use super::summary::Tally;
 use crate::attempt::AttemptError;
-use crate::attempts::{AttemptHooks, close_gate_if_throttled};
+use crate::attempts::{AttemptHooks, WaitClock, close_gate_if_throttled};
 use crate::outcome::Outcome;
 use crate::retry::{AdaptiveLimit, Decision, LimitPermit, RetryPolicy};
 use crate::session::Session;
@@ -20,6 +21,10 @@ pub(super) struct JobContext {
     pub progress: Arc<Progress>,
     pub cancel: CancellationToken,
     pub trace: Arc<TraceSink>,
+    /// -Verify: each successful revocation is followed by a read of the user's record.
+    pub verify: bool,
+    pub tally: Arc<Tally>,
+    pub throttle_wait: Arc<WaitClock>,
     outcomes: mpsc::Sender<Outcome>,
 }
 
@@ -32,15 +37,19 @@ impl JobContext {
         progress: Arc<Progress>,
         cancel: CancellationToken,
         trace: Arc<TraceSink>,
+        verify: bool,
+        tally: Arc<Tally>,
+        throttle_wait: Arc<WaitClock>,
         outcomes: mpsc::Sender<Outcome>,
     ) -> Self {
-        Self { session, retry, user_agent, limit, progress, cancel, trace, outcomes }
+        Self { session, retry, user_agent, limit, progress, cancel, trace, verify, tally, throttle_wait, outcomes }
     }
 
     /// Hands an outcome to the consumer, waiting while its queue is full (backpressure).
     /// If the consumer is gone (the job was dropped), there is nobody left to tell.
     pub async fn deliver(&self, outcome: Outcome) {
         self.progress.finished(outcome.result.is_ok());
+        self.tally.count(&outcome);
         let _ = self.outcomes.send(outcome).await;
     }
 
@@ -85,5 +94,9 @@ impl AttemptHooks for JobContext {
 
     fn policy(&self) -> &RetryPolicy {
         &self.retry
+    }
+
+    fn throttle_clock(&self) -> Option<&Arc<WaitClock>> {
+        Some(&self.throttle_wait)
     }
 }

@@ -5,6 +5,7 @@ use super::work::Work;
 use super::{MAX_BATCH_SIZE, WORKS_PER_SLOT};
 use super::{batch, single};
 use crate::outcome::Failure;
+use parking_lot::Mutex;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Semaphore, mpsc};
@@ -13,7 +14,26 @@ use tokio::task::JoinSet;
 /// How long a batch waits for more inputs to fill up once it has a first one.
 const BATCH_LINGER: Duration = Duration::from_millis(5);
 
-pub(super) async fn dispatch(ctx: Arc<JobContext>, mut input: mpsc::Receiver<Work>, use_batch: bool, throttle_limit: usize) {
+/// Runs every input, then the ones held back for last (the signed-in user's own revocation): they
+/// start only once every other outcome has been delivered, so the run does not cut off its own
+/// sign-in before it is done with everyone else.
+pub(super) async fn dispatch(ctx: Arc<JobContext>, input: mpsc::Receiver<Work>, last: Arc<Mutex<Vec<Work>>>, use_batch: bool, throttle_limit: usize) {
+    run(&ctx, input, use_batch, throttle_limit).await;
+    let last = std::mem::take(&mut *last.lock());
+    if last.is_empty() {
+        return;
+    }
+    let (tx, rx) = mpsc::channel(last.len());
+    for work in last {
+        // The channel holds them all: it was made for exactly this many.
+        let _ = tx.try_send(work);
+    }
+    drop(tx);
+    run(&ctx, rx, use_batch, throttle_limit).await;
+}
+
+/// Dispatches `input` until it ends (or the job is cancelled) and every started work delivered.
+async fn run(ctx: &Arc<JobContext>, mut input: mpsc::Receiver<Work>, use_batch: bool, throttle_limit: usize) {
     let mut tasks = JoinSet::new();
     let works = Arc::new(Semaphore::new(throttle_limit * WORKS_PER_SLOT));
     loop {

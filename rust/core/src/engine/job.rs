@@ -4,6 +4,9 @@ use super::context::JobContext;
 use super::dispatch::dispatch;
 use super::work::Work;
 use super::progress::{Progress, ProgressSnapshot};
+use super::summary::{RunSummary, Tally};
+use crate::attempts::WaitClock;
+use crate::auth::TokenClaims;
 use crate::identifier::UserIdentifier;
 use crate::outcome::{Failure, Outcome};
 use crate::retry::{AdaptiveLimit, RetryPolicy};
@@ -27,12 +30,17 @@ pub struct JobOptions {
     pub user_agent: String,
     /// What to log of each request for -Verbose/-Debug.
     pub trace: TraceLevel,
+    /// -Verify: read each revoked user's record back (`crate::verify`).
+    pub verify: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SubmitStatus {
     /// The input is the job's now; its outcome will come.
     Accepted,
+    /// Accepted, and held back: it names the signed-in user, whose revocation runs last, after
+    /// every other outcome is in.
+    AcceptedLast,
     /// The queue is full: take outcomes, then submit again.
     Full,
     /// Input was completed or the job cancelled; the input was not taken.
@@ -50,6 +58,10 @@ pub struct RevokeJob {
     limit: Arc<AdaptiveLimit>,
     cancel: CancellationToken,
     trace: Arc<TraceSink>,
+    /// Who the connection is signed in as (delegated tokens), and the inputs naming that user.
+    claims: TokenClaims,
+    last: Arc<Mutex<Vec<Work>>>,
+    tally: Arc<Tally>,
 }
 
 impl RevokeJob {
@@ -63,8 +75,12 @@ impl RevokeJob {
         let limit = AdaptiveLimit::new(throttle_limit);
         let cancel = CancellationToken::new();
         let trace = Arc::new(TraceSink::new(options.trace));
-        let context = JobContext::new(session, options.retry, options.user_agent, limit.clone(), progress.clone(), cancel.clone(), trace.clone(), outcome_tx);
-        runtime.spawn(dispatch(Arc::new(context), input_rx, options.use_batch, throttle_limit));
+        let claims = session.claims();
+        let throttle_wait = WaitClock::new();
+        let tally = Arc::new(Tally::new(throttle_wait.clone()));
+        let last = Arc::new(Mutex::new(Vec::new()));
+        let context = JobContext::new(session, options.retry, options.user_agent, limit.clone(), progress.clone(), cancel.clone(), trace.clone(), options.verify, tally.clone(), throttle_wait, outcome_tx);
+        runtime.spawn(dispatch(Arc::new(context), input_rx, last.clone(), options.use_batch, throttle_limit));
         Self {
             runtime,
             input: Mutex::new(Some(input_tx)),
@@ -75,6 +91,9 @@ impl RevokeJob {
             limit,
             cancel,
             trace,
+            claims,
+            last,
+            tally,
         }
     }
 
@@ -103,10 +122,16 @@ impl RevokeJob {
                     duration: Duration::ZERO,
                     completed_at: Utc::now(),
                     result: Err(Failure::InvalidIdentifier(e)),
+                    verification: None,
                 });
                 return SubmitStatus::Accepted;
             }
         };
+        if self.claims.is_signed_in_user(&id) {
+            self.progress.submitted();
+            self.last.lock().push(Work { tag, input, id });
+            return SubmitStatus::AcceptedLast;
+        }
         match sender.try_send(Work { tag, input, id }) {
             Ok(()) => {
                 self.progress.submitted();
@@ -166,6 +191,11 @@ impl RevokeJob {
     /// The requests logged since the last call (and how many did not fit the log).
     pub fn take_traces(&self) -> (Vec<RequestTrace>, u64) {
         self.trace.take()
+    }
+
+    /// The run's figures so far (the closing summary once the job is finished).
+    pub fn summary(&self) -> RunSummary {
+        self.tally.summary()
     }
 
     pub fn progress(&self) -> ProgressSnapshot {

@@ -8,10 +8,12 @@ mod dispatch;
 mod job;
 mod progress;
 mod single;
+mod summary;
 mod work;
 
 pub use job::{JobOptions, RevokeJob, SubmitStatus};
 pub use progress::ProgressSnapshot;
+pub use summary::RunSummary;
 
 /// Graph accepts at most 20 requests in one JSON batch.
 pub const MAX_BATCH_SIZE: usize = 20;

@@ -3,6 +3,7 @@
 use crate::attempt::AttemptSuccess;
 use crate::identifier::UserIdentifier;
 use crate::outcome::{Failure, Outcome};
+use crate::verify::Verification;
 use chrono::Utc;
 use std::time::Duration;
 
@@ -14,6 +15,10 @@ pub(super) struct Work {
 
 impl Work {
     pub fn outcome(self, attempts: u32, duration: Duration, result: Result<AttemptSuccess, Failure>) -> Outcome {
-        Outcome { tag: self.tag, input: self.input, attempts, duration, completed_at: Utc::now(), result }
+        self.verified_outcome(attempts, duration, result, None)
+    }
+
+    pub fn verified_outcome(self, attempts: u32, duration: Duration, result: Result<AttemptSuccess, Failure>, verification: Option<Verification>) -> Outcome {
+        Outcome { tag: self.tag, input: self.input, attempts, duration, completed_at: Utc::now(), result, verification }
     }
 }

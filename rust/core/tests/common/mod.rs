@@ -47,7 +47,7 @@ pub fn fast_retry(max_retries: u32) -> RetryPolicy {
 }
 
 pub fn options(throttle_limit: usize, use_batch: bool) -> JobOptions {
-    JobOptions { throttle_limit, retry: fast_retry(3), use_batch, user_agent: USER_AGENT.to_owned(), trace: TraceLevel::Off }
+    JobOptions { throttle_limit, retry: fast_retry(3), use_batch, user_agent: USER_AGENT.to_owned(), trace: TraceLevel::Off, verify: false }
 }
 
 pub fn runtime() -> Runtime {
@@ -317,7 +317,7 @@ pub fn submit_all(job: &RevokeJob, first_tag: u64, inputs: &[String]) -> Vec<Out
     for (i, input) in inputs.iter().enumerate() {
         loop {
             match job.try_submit(first_tag + i as u64, input.clone()) {
-                SubmitStatus::Accepted => break,
+                SubmitStatus::Accepted | SubmitStatus::AcceptedLast => break,
                 SubmitStatus::Full => taken.extend(job.next_outcomes(256, Duration::from_millis(50))),
                 SubmitStatus::Closed => panic!("the job closed its input while {input:?} was submitted"),
             }

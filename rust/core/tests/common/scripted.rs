@@ -43,7 +43,7 @@ pub async fn consume(job: &RevokeJob, inputs: &[String]) -> Vec<Outcome> {
         let mut progressed = false;
         while next < inputs.len() {
             match job.try_submit(next as u64, inputs[next].clone()) {
-                SubmitStatus::Accepted => {
+                SubmitStatus::Accepted | SubmitStatus::AcceptedLast => {
                     next += 1;
                     progressed = true;
                 }
