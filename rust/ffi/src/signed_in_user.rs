@@ -2,6 +2,7 @@
 //! the pipeline thread (`run` blocks) and cancellable from StopProcessing (`cancel`). The answer
 //! is an outcome document in the same shape as a bulk job's, so C# maps errors the same way.
 
+use crate::contract::{DELEGATED_SIGN_IN_REQUIRED_KIND, DELEGATED_SIGN_IN_REQUIRED_MESSAGE};
 use crate::dto::{OutcomeDto, TraceDto, TraceLevelDto};
 use crate::error::NativeError;
 use crate::graph_session::GraphSession;
@@ -32,9 +33,6 @@ struct OptionsDto {
 fn default_max_retry() -> u32 {
     DEFAULT_MAX_RETRIES
 }
-
-/// The failure kind C# reports when the connection has no signed-in user.
-pub const APP_ONLY_KIND: &str = "DelegatedSignInRequired";
 
 #[ffi(service)]
 pub struct SignedInRevocationHandle {
@@ -75,8 +73,8 @@ impl SignedInRevocationHandle {
                     "durationMs": started.elapsed().as_secs_f64() * 1000.0,
                     "completedAt": Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
                     "failure": {
-                        "kind": APP_ONLY_KIND,
-                        "message": "The connection has no signed-in user: it uses an app-only token (client credentials or managed identity), and /me needs a delegated sign-in.",
+                        "kind": DELEGATED_SIGN_IN_REQUIRED_KIND,
+                        "message": DELEGATED_SIGN_IN_REQUIRED_MESSAGE,
                         "retriesExhausted": false,
                     },
                 })

@@ -8,6 +8,7 @@ use crate::panic_boundary::{guard_result, guard_value};
 use crate::runtime;
 use entra_core::outcome::Failure;
 use entra_core::retry::RetryPolicy;
+use entra_core::retry::policy::DEFAULT_MAX_RETRIES;
 use entra_core::users::{QueryError, UserPager, UserQuery};
 use interoptopus::ffi;
 use parking_lot::Mutex;
@@ -26,8 +27,14 @@ struct UserQueryDto {
     #[serde(default)]
     properties: Vec<String>,
     user_agent: String,
+    #[serde(default = "default_max_retry")]
+    max_retry: u32,
     #[serde(default)]
     trace: TraceLevelDto,
+}
+
+fn default_max_retry() -> u32 {
+    DEFAULT_MAX_RETRIES
 }
 
 #[ffi(service)]
@@ -38,7 +45,7 @@ pub struct UserQueryHandle {
 
 #[ffi]
 impl UserQueryHandle {
-    /// Prepares a listing; `query_json`: {"userId","filter","search","top","all","properties","userAgent"}.
+    /// Prepares a listing; `query_json`: {"userId","filter","search","top","all","properties","userAgent","maxRetry","trace"}.
     /// A query Graph would refuse (bad identifier, bad property name) is reported by the first page.
     pub fn start(session: &GraphSession, query_json: ffi::String) -> ffi::Result<Self, NativeError> {
         guard_result(|| {
@@ -46,7 +53,7 @@ impl UserQueryHandle {
                 return ffi::Result::Err(NativeError::InvalidOptions);
             };
             let query = UserQuery { user_id: dto.user_id, filter: dto.filter, search: dto.search, top: dto.top, all: dto.all, properties: dto.properties };
-            let pager = UserPager::new(session.inner.clone(), &query, dto.user_agent, RetryPolicy::default(), dto.trace.into());
+            let pager = UserPager::new(session.inner.clone(), &query, dto.user_agent, RetryPolicy { max_retries: dto.max_retry, ..RetryPolicy::default() }, dto.trace.into());
             let cancel = pager.as_ref().map(UserPager::cancel_token).unwrap_or_default();
             ffi::Result::Ok(Self { pager: Mutex::new(pager.map_err(Some)), cancel })
         })
