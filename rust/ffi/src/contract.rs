@@ -52,6 +52,11 @@ pub fn contract() -> Vec<ContractItem> {
     ]
 }
 
+/// `serde(default)` of every options document's `maxRetry` (-MaxRetry not given).
+pub(crate) fn default_max_retry() -> u32 {
+    DEFAULT_MAX_RETRIES
+}
+
 fn to_i64(value: usize) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }

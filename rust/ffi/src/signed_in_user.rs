@@ -10,7 +10,6 @@ use crate::panic_boundary::{guard_result, guard_value};
 use crate::runtime;
 use chrono::{SecondsFormat, Utc};
 use entra_core::retry::RetryPolicy;
-use entra_core::retry::policy::DEFAULT_MAX_RETRIES;
 use entra_core::signed_in_user::{SignedInRevokeError, revoke_signed_in_user};
 use entra_core::trace::TraceSink;
 use entra_core::{Outcome, Session};
@@ -24,14 +23,10 @@ use tokio_util::sync::CancellationToken;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct OptionsDto {
     user_agent: String,
-    #[serde(default = "default_max_retry")]
+    #[serde(default = "crate::contract::default_max_retry")]
     max_retry: u32,
     #[serde(default)]
     trace: TraceLevelDto,
-}
-
-fn default_max_retry() -> u32 {
-    DEFAULT_MAX_RETRIES
 }
 
 #[ffi(service)]

@@ -8,7 +8,6 @@ use crate::panic_boundary::{guard_result, guard_value};
 use crate::runtime;
 use entra_core::outcome::Failure;
 use entra_core::retry::RetryPolicy;
-use entra_core::retry::policy::DEFAULT_MAX_RETRIES;
 use entra_core::users::{QueryError, UserPager, UserQuery};
 use interoptopus::ffi;
 use parking_lot::Mutex;
@@ -27,14 +26,10 @@ struct UserQueryDto {
     #[serde(default)]
     properties: Vec<String>,
     user_agent: String,
-    #[serde(default = "default_max_retry")]
+    #[serde(default = "crate::contract::default_max_retry")]
     max_retry: u32,
     #[serde(default)]
     trace: TraceLevelDto,
-}
-
-fn default_max_retry() -> u32 {
-    DEFAULT_MAX_RETRIES
 }
 
 #[ffi(service)]
