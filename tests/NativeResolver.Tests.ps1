@@ -69,13 +69,31 @@ Import-Module '$ManifestPath'
 
     It 'fails the first native call with a message naming the missing path' {
         $missing = Get-FullPath (Join-Path ([System.IO.Path]::GetTempPath()) "entra-rs-missing-$PID/libnothing.so")
-        # Loopback endpoints: nothing may leave the machine even if the library did load.
+        # Add-EntraEnvironment is the first native call: its endpoints are checked by the native
+        # rule Connect-Entra applies. Loopback endpoints: nothing may leave the machine.
         $result = Invoke-ChildPwsh -Environment @{ ENTRA_RS_NATIVE_PATH = $missing } -Script @"
 Import-Module '$ManifestPath'
-Add-EntraEnvironment -Name Nowhere -GraphEndpoint http://127.0.0.1:9 -AzureADEndpoint http://127.0.0.1:9 | Out-Null
 try {
-    Connect-Entra -Environment Nowhere -AccessToken (ConvertTo-SecureString 't' -AsPlainText -Force) -ErrorAction Stop | Out-Null
-    Revoke-EntraUserAllRefreshToken -UserId 'AdeleV@contoso.com' -ErrorAction Stop | Out-Null
+    Add-EntraEnvironment -Name Nowhere -GraphEndpoint http://127.0.0.1:9 -AzureADEndpoint http://127.0.0.1:9 -ErrorAction Stop | Out-Null
+    'no error'
+}
+catch {
+    'id: ' + `$_.FullyQualifiedErrorId
+    'error: ' + `$_.ToString()
+}
+"@
+        $result.Output | Should -Not -Contain 'no error'
+        $result.Output | Should -Contain 'id: NativeLibraryUnavailable,Microsoft.Graph.Entra.Rs.Cmdlets.AddEntraEnvironmentCommand'
+        ($result.Output -join "`n") | Should -BeLike "*error: *$missing*"
+    }
+
+    It 'stops Connect-Entra with NativeLibraryUnavailable naming the missing path' {
+        $missing = Get-FullPath (Join-Path ([System.IO.Path]::GetTempPath()) "entra-rs-missing-$PID/libnothing.so")
+        # -AccessToken sends nothing when connecting, and no cmdlet that sends a request runs.
+        $result = Invoke-ChildPwsh -Environment @{ ENTRA_RS_NATIVE_PATH = $missing } -Script @"
+Import-Module '$ManifestPath'
+try {
+    Connect-Entra -AccessToken (ConvertTo-SecureString 't' -AsPlainText -Force) -ErrorAction Stop | Out-Null
     'no error'
 }
 catch {

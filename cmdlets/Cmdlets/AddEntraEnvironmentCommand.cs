@@ -15,7 +15,7 @@ namespace Microsoft.Graph.Entra.Rs.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "EntraEnvironment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(EntraEnvironment))]
-public sealed class AddEntraEnvironmentCommand : PSCmdlet
+public sealed class AddEntraEnvironmentCommand : NativeCmdlet
 {
     /// <summary>Error id of an endpoint that is not an https (or loopback http) service root.</summary>
     public const string InvalidEndpointId = "InvalidEndpoint";
@@ -74,9 +74,9 @@ public sealed class AddEntraEnvironmentCommand : PSCmdlet
         {
             return EndpointCheck.Check(GraphEndpoint, AzureADEndpoint);
         }
-        catch (Exception e) when (ErrorRecordFactory.TryGetNativeLoadFailure(e, out Exception loadFailure))
+        catch (Exception e) when (IsNativeLoadFailure(e, out ErrorRecord loadFailure))
         {
-            ThrowTerminatingError(ErrorRecordFactory.NativeLibraryUnavailable(loadFailure));
+            ThrowTerminatingError(loadFailure);
             throw; // not reached: ThrowTerminatingError throws
         }
     }
