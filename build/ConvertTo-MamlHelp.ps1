@@ -2,11 +2,13 @@
 .SYNOPSIS
     Turns the markdown help in docs/help/ into the help files PowerShell reads, without platyPS.
 .DESCRIPTION
-    <Verb>-<Noun>.md (one per cmdlet, in the sections of the reference page: Synopsis, Syntax,
-    Description, Examples, Parameters with yaml blocks, Inputs, Outputs, Notes, Related Links)
-    become one MAML file, <AssemblyName>-Help.xml: the name PowerShell looks for beside a binary
-    module's assembly (CmdletInfo.HelpFile), searched in the assembly's folder and its culture
-    subfolders.
+    <Verb>-<Noun>.md (one per cmdlet: the prose of the reference page, in the sections Synopsis,
+    Description, Examples, Parameters, Inputs, Outputs, Notes, Related Links) and the metadata of
+    the built cmdlets (parameter sets, types, aliases, mandatory flags, positions, pipeline input,
+    defaults: read with Get-Command from the module in -ModuleManifestPath, in a child pwsh) become one
+    MAML file, <AssemblyName>-Help.xml: the name PowerShell looks for beside a binary module's
+    assembly (CmdletInfo.HelpFile), searched in the assembly's folder and its culture subfolders.
+    The markdown never repeats what the cmdlet already says, so the two cannot drift apart.
 
     about_*.md become about_*.help.txt (plain text, wrapped at 80 columns). PowerShell finds
     about topics only in <module base>/<culture>/ (the folder of the manifest, not bin/), so
@@ -17,21 +19,24 @@
 
     Markdown rules (what the parser understands):
     - optional '---' front matter; '# <Cmdlet>'; '## <Section>' headings, case-insensitive;
-    - '### <Set> (Default)' headings with a code block under ## Syntax, one per parameter set
-      ('### (All)' for a cmdlet with a single set);
     - '### Example N: <title>' under ## Examples: the first ```powershell block(s) are the code,
       what follows (an ```output block, text) is the remarks;
-    - '### -<Name>' under ## Parameters: description, then one or more ```yaml blocks (several
-      when the parameter differs between sets); '### CommonParameters' is not a parameter;
+    - '### -<Name>' under ## Parameters: the parameter's description, one section for each
+      parameter the cmdlet has (the converter refuses a missing or unknown one);
+      '### CommonParameters' is not a parameter. A ```yaml block or a ## Syntax section (the
+      platyPS format this page used to have) is ignored with a warning naming what to remove;
     - '### <Type>' under ## Inputs / ## Outputs, followed by a description;
     - paragraphs, '- ' / '1. ' lists, fenced code blocks and '|' tables in any text.
 .EXAMPLE
-    ./build/ConvertTo-MamlHelp.ps1 -SourcePath docs/help -MamlPath bin/Microsoft.Graph.Entra.Rs.dll-Help.xml -AboutOutputPath en-US
+    ./build/ConvertTo-MamlHelp.ps1 -SourcePath docs/help -ModuleManifestPath ./Microsoft.Graph.Entra.Rs.psd1 -MamlPath en-US/Microsoft.Graph.Entra.Rs.dll-Help.xml -AboutOutputPath en-US
 #>
 [CmdletBinding()]
 param(
     # Folder of the markdown help (docs/help).
     [string] $SourcePath,
+
+    # The built module whose cmdlets the metadata is read from.
+    [string] $ModuleManifestPath,
 
     # The MAML file to write, e.g. bin/Microsoft.Graph.Entra.Rs.dll-Help.xml.
     [string] $MamlPath,
@@ -43,23 +48,24 @@ param(
 # Strict mode is set inside the entry points (not here), so dot-sourcing the script does not
 # change the caller's.
 
+# The child pwsh that reads cmdlet metadata dot-sources this file for its functions.
+$script:ConverterPath = $PSCommandPath
+
 $script:MamlNs = 'http://schemas.microsoft.com/maml/2004/10'
 $script:CommandNs = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
 $script:DevNs = 'http://schemas.microsoft.com/maml/dev/2004/10'
 $script:MSHelpNs = 'http://msdn.microsoft.com/mshelp'
 
-# The keys every parameter yaml block must have (as in platyPS' schema 2.0.0).
-$script:YamlKeys = @(
-    'Type', 'Parameter Sets', 'Aliases', 'Required', 'Position', 'Default value',
-    'Accept pipeline input', 'Accept wildcard characters'
-)
-
 #region Markdown parsing
+
+function Get-HelpLocation {
+    param([string] $Path, [int] $Line)
+    if ($Line -gt 0) { "${Path}:$Line" } else { $Path }
+}
 
 function New-HelpFormatException {
     param([string] $Path, [int] $Line, [string] $Message)
-    $where = if ($Line -gt 0) { "${Path}:$Line" } else { $Path }
-    [System.IO.InvalidDataException]::new("${where}: $Message")
+    [System.IO.InvalidDataException]::new("$(Get-HelpLocation $Path $Line): $Message")
 }
 
 function Split-MarkdownHeading {
@@ -153,50 +159,6 @@ function ConvertFrom-MarkdownBlock {
     $blocks.ToArray()
 }
 
-function ConvertFrom-HelpYaml {
-    # One parameter yaml block ('Key: value' lines) into a hashtable, checked for the known keys.
-    param([string[]] $Lines, [string] $Path, [int] $Line, [string] $Parameter)
-    $values = [ordered]@{}
-    foreach ($text in $Lines) {
-        if ($text.Trim() -eq '') { continue }
-        if ($text -notmatch '^([^:]+):\s*(.*)$') {
-            throw (New-HelpFormatException $Path $Line "parameter -${Parameter}: yaml line '$text' is not 'Key: value'")
-        }
-        $key = $Matches[1].Trim()
-        if ($script:YamlKeys -notcontains $key) {
-            throw (New-HelpFormatException $Path $Line "parameter -${Parameter}: unknown yaml key '$key' (known: $($script:YamlKeys -join ', '))")
-        }
-        $values[$key] = $Matches[2].Trim()
-    }
-    foreach ($key in $script:YamlKeys) {
-        if (-not $values.Contains($key)) {
-            throw (New-HelpFormatException $Path $Line "parameter -${Parameter}: the yaml block has no '$key'")
-        }
-    }
-    foreach ($key in 'Required', 'Accept wildcard characters') {
-        if ($values[$key] -notin 'True', 'False') {
-            throw (New-HelpFormatException $Path $Line "parameter -${Parameter}: '$key' must be True or False, not '$($values[$key])'")
-        }
-    }
-    if ($values['Position'] -notmatch '^(Named|\d+)$') {
-        throw (New-HelpFormatException $Path $Line "parameter -${Parameter}: Position must be Named or a number, not '$($values['Position'])'")
-    }
-    if ($values['Accept pipeline input'] -notmatch '^(False|True \((ByValue|ByPropertyName|ByPropertyName, ByValue)\))$') {
-        throw (New-HelpFormatException $Path $Line "parameter -${Parameter}: 'Accept pipeline input' must be False, True (ByValue), True (ByPropertyName) or True (ByPropertyName, ByValue)")
-    }
-    $aliases = @($values['Aliases'] -split ',' | ForEach-Object Trim | Where-Object { $_ })
-    [pscustomobject]@{
-        Type           = $values['Type']
-        ParameterSets  = @($values['Parameter Sets'] -split ',' | ForEach-Object Trim | Where-Object { $_ })
-        Aliases        = $aliases
-        Required       = $values['Required'] -eq 'True'
-        Position       = $values['Position']
-        DefaultValue   = $values['Default value']
-        PipelineInput  = $values['Accept pipeline input']
-        Globbing       = $values['Accept wildcard characters'] -eq 'True'
-    }
-}
-
 function Read-CommandHelpMarkdown {
     <# Parses one cmdlet's markdown help page into an object (throws on a malformed page). #>
     [CmdletBinding()]
@@ -231,10 +193,14 @@ function Read-CommandHelpMarkdown {
     foreach ($section in (Split-MarkdownHeading @($titled[0].Body) 2 | Where-Object Title)) {
         $sections[$section.Title.ToLowerInvariant()] = $section
     }
-    foreach ($required in 'synopsis', 'syntax', 'description', 'examples', 'parameters', 'inputs', 'outputs', 'notes', 'related links') {
+    $known = 'synopsis', 'description', 'examples', 'parameters', 'inputs', 'outputs', 'notes', 'related links'
+    foreach ($required in $known) {
         if (-not $sections.ContainsKey($required)) { throw (New-HelpFormatException $Path 0 "no '## $required' section") }
     }
-    $known = 'synopsis', 'syntax', 'description', 'examples', 'parameters', 'inputs', 'outputs', 'notes', 'related links'
+    if ($sections.ContainsKey('syntax')) {
+        Write-Warning "$(Get-HelpLocation $Path $sections['syntax'].Line): '## Syntax' is ignored: the syntax is generated from the cmdlet's parameter sets. Remove the section."
+        $sections.Remove('syntax')
+    }
     foreach ($key in $sections.Keys) {
         if ($known -notcontains $key) { throw (New-HelpFormatException $Path $sections[$key].Line "unknown section '## $($sections[$key].Title)'") }
     }
@@ -242,15 +208,6 @@ function Read-CommandHelpMarkdown {
         try { ConvertFrom-MarkdownBlock @($sections[$Key].Body) }
         catch { throw (New-HelpFormatException $Path $sections[$Key].Line "## $($sections[$Key].Title): $($_.Exception.Message)") }
     }
-
-    # Syntax: the parameter sets, default first as written.
-    $parameterSets = [System.Collections.Generic.List[object]]::new()
-    foreach ($set in (Split-MarkdownHeading @($sections['syntax'].Body) 3 | Where-Object Title)) {
-        $isDefault = $set.Title -match '\s*\(Default\)\s*$'
-        $setName = ($set.Title -replace '\s*\(Default\)\s*$', '').Trim()
-        $parameterSets.Add([pscustomobject]@{ Name = $setName; IsDefault = $isDefault; Syntax = @(ConvertFrom-MarkdownBlock @($set.Body) | Where-Object Kind -eq 'Code' | ForEach-Object Lines) })
-    }
-    if ($parameterSets.Count -eq 0) { throw (New-HelpFormatException $Path $sections['syntax'].Line "## Syntax has no '### <ParameterSet>' heading (use '### (All)' for a single set)") }
 
     # Examples
     $examples = foreach ($example in (Split-MarkdownHeading @($sections['examples'].Body) 3 | Where-Object Title)) {
@@ -270,26 +227,20 @@ function Read-CommandHelpMarkdown {
         }
     }
 
-    # Parameters
+    # Parameters: prose only; the metadata comes from the cmdlet (Merge-CommandHelp).
     $parameters = foreach ($parameter in (Split-MarkdownHeading @($sections['parameters'].Body) 3 | Where-Object Title)) {
         if ($parameter.Title -eq 'CommonParameters') { continue }
         if ($parameter.Title -notmatch '^-(\w+)$') { throw (New-HelpFormatException $Path $parameter.Line "parameter heading '### $($parameter.Title)' is not '### -<Name>'") }
         $parameterName = $Matches[1]
         $blocks = try { ConvertFrom-MarkdownBlock @($parameter.Body) } catch { throw (New-HelpFormatException $Path $parameter.Line $_.Exception.Message) }
-        $yaml = @($blocks | Where-Object { $_.Kind -eq 'Code' -and $_.Language -eq 'yaml' })
-        if ($yaml.Count -eq 0) { throw (New-HelpFormatException $Path $parameter.Line "parameter -$parameterName has no yaml block") }
-        $metadata = @($yaml | ForEach-Object { ConvertFrom-HelpYaml $_.Lines $Path $parameter.Line $parameterName })
-        foreach ($entry in $metadata) {
-            foreach ($setName in $entry.ParameterSets) {
-                if ($setName -ne '(All)' -and $parameterSets.Name -notcontains $setName) {
-                    throw (New-HelpFormatException $Path $parameter.Line "parameter -$parameterName names set '$setName', which ## Syntax does not list")
-                }
-            }
+        $isYaml = { $_.Kind -eq 'Code' -and $_.Language -eq 'yaml' }
+        if (@($blocks | Where-Object $isYaml).Count -gt 0) {
+            Write-Warning "$(Get-HelpLocation $Path $parameter.Line): the yaml block of parameter -$parameterName is ignored: its type, sets, aliases, position and pipeline input come from the cmdlet. Remove the block."
         }
         [pscustomobject]@{
             Name        = $parameterName
-            Description = @($blocks | Where-Object { -not ($_.Kind -eq 'Code' -and $_.Language -eq 'yaml') })
-            Metadata    = $metadata
+            Line        = $parameter.Line
+            Description = @($blocks | Where-Object { -not (& $isYaml) })
         }
     }
 
@@ -315,7 +266,6 @@ function Read-CommandHelpMarkdown {
         Noun          = $noun
         FrontMatter   = $frontMatter
         Synopsis      = $synopsis
-        ParameterSets = $parameterSets.ToArray()
         Description   = @(Get-Blocks 'description')
         Examples      = @($examples)
         Parameters    = @($parameters)
@@ -418,6 +368,155 @@ function Format-WrappedText {
 
 #endregion
 
+#region Cmdlet metadata
+
+function Get-PipelineInputText {
+    # The MAML pipelineInput text.
+    param([bool] $ByValue, [bool] $ByPropertyName)
+    if ($ByValue -and $ByPropertyName) { 'True (ByPropertyName, ByValue)' }
+    elseif ($ByValue) { 'True (ByValue)' }
+    elseif ($ByPropertyName) { 'True (ByPropertyName)' }
+    else { 'False' }
+}
+
+function Get-ParameterDefaultText {
+    # What the help shows as a parameter's default: the text of its [PSDefaultValue] attribute,
+    # else the value a new instance of the cmdlet holds ('None' for null, lists joined).
+    param([System.Management.Automation.ParameterMetadata] $Metadata, [type] $CmdletType, [object] $Instance)
+    $property = $CmdletType.GetProperty($Metadata.Name)
+    if ($null -eq $property) {
+        # -WhatIf and -Confirm live in the runtime, not on the cmdlet class.
+        return $Metadata.SwitchParameter ? 'False' : 'None'
+    }
+    $attribute = @($property.GetCustomAttributes([System.Management.Automation.PSDefaultValueAttribute], $true)) | Select-Object -First 1
+    if ($attribute) { return $attribute.Help ? $attribute.Help : [System.Convert]::ToString($attribute.Value, [cultureinfo]::InvariantCulture) }
+    $value = $property.GetValue($Instance)
+    if ($null -eq $value) { return 'None' }
+    if ($value -is [System.Management.Automation.SwitchParameter]) { return "$($value.IsPresent)" }
+    if ($value -is [System.Collections.IEnumerable] -and $value -isnot [string]) { return (@($value) -join ', ') }
+    [System.Convert]::ToString($value, [cultureinfo]::InvariantCulture)
+}
+
+function ConvertTo-CmdletHelpMetadata {
+    <#
+    What the help says about a cmdlet that the cmdlet itself knows: each parameter's type,
+    aliases, default and wildcard support, and per parameter set (the default first) each
+    member's mandatory flag, position and pipeline input. Common parameters are left out.
+    #>
+    param([Parameter(Mandatory)] [System.Management.Automation.CmdletInfo] $Command)
+    $common = [System.Management.Automation.Cmdlet]::CommonParameters
+    $instance = [System.Activator]::CreateInstance($Command.ImplementingType)
+    $parameters = foreach ($metadata in $Command.Parameters.Values) {
+        if ($common -contains $metadata.Name) { continue }
+        [pscustomobject]@{
+            Name         = $metadata.Name
+            Type         = ([Nullable]::GetUnderlyingType($metadata.ParameterType) ?? $metadata.ParameterType).Name
+            IsSwitch     = $metadata.SwitchParameter
+            Aliases      = @($metadata.Aliases)
+            DefaultValue = Get-ParameterDefaultText $metadata $Command.ImplementingType $instance
+            Globbing     = @($metadata.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] }).Count -gt 0
+        }
+    }
+    $sets = foreach ($set in ($Command.ParameterSets | Sort-Object { -not $_.IsDefault } -Stable)) {
+        $members = foreach ($member in $set.Parameters) {
+            if ($common -contains $member.Name) { continue }
+            [pscustomobject]@{
+                Name          = $member.Name
+                Required      = $member.IsMandatory
+                Position      = $member.Position -lt 0 ? 'Named' : "$($member.Position)"
+                PipelineInput = Get-PipelineInputText $member.ValueFromPipeline $member.ValueFromPipelineByPropertyName
+            }
+        }
+        [pscustomobject]@{ Name = $set.Name; IsDefault = $set.IsDefault; Members = @($members) }
+    }
+    [pscustomobject]@{ Name = $Command.Name; Verb = $Command.Verb; Noun = $Command.Noun; Parameters = @($parameters); ParameterSets = @($sets) }
+}
+
+function Get-CmdletHelpMetadata {
+    <#
+    ConvertTo-CmdletHelpMetadata for every cmdlet of the module in $ModuleManifestPath, read in a child
+    pwsh: the build's own process must not hold the assembly it may rebuild next, and importing
+    the module there would shadow an installed copy for the rest of the build.
+    #>
+    param([Parameter(Mandatory)] [string] $ModuleManifestPath)
+    $quote = { param([string] $Text) "'" + $Text.Replace("'", "''") + "'" }
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+. $(& $quote $script:ConverterPath)
+`$module = Import-Module $(& $quote ([System.IO.Path]::GetFullPath($ModuleManifestPath))) -PassThru
+`$cmdlets = @(Get-Command -Module `$module.Name -CommandType Cmdlet | ForEach-Object { ConvertTo-CmdletHelpMetadata `$_ })
+ConvertTo-Json -InputObject `$cmdlets -Depth 8 -Compress
+"@
+    . (Join-Path (Split-Path -Parent $script:ConverterPath) 'Common.ps1')   # Get-PwshPath
+    $json = & (Get-PwshPath) -NoProfile -NonInteractive -Command $script
+    if ($LASTEXITCODE -ne 0) { throw "Reading the cmdlets' parameter metadata from '$ModuleManifestPath' failed (exit code $LASTEXITCODE): $json" }
+    @(($json -join "`n") | ConvertFrom-Json)
+}
+
+function Merge-CommandHelp {
+    <#
+    A page's prose and its cmdlet's metadata as one help object for the MAML writer. Every
+    parameter needs a '### -Name' section and every section a parameter, so help cannot lag
+    behind the code or describe what is not there.
+    #>
+    param([Parameter(Mandatory)] [object] $Page, [Parameter(Mandatory)] [object] $Metadata)
+    $real = @($Metadata.Parameters | ForEach-Object Name)
+    foreach ($parameter in $Page.Parameters) {
+        if ($real -notcontains $parameter.Name) {
+            throw (New-HelpFormatException $Page.Path $parameter.Line "'### -$($parameter.Name)' describes a parameter $($Metadata.Name) does not have: remove or rename the section")
+        }
+    }
+    $documented = @($Page.Parameters | ForEach-Object Name)
+    $missing = @($real | Where-Object { $documented -notcontains $_ })
+    if ($missing.Count -gt 0) {
+        throw (New-HelpFormatException $Page.Path 0 "## Parameters has no section for $(($missing | ForEach-Object { "-$_" }) -join ', '): add '### -<Name>' with a description for each")
+    }
+
+    $memberships = @($Metadata.ParameterSets | ForEach-Object Members)
+    $parameters = foreach ($prose in $Page.Parameters) {
+        $cmdletParameter = @($Metadata.Parameters | Where-Object Name -eq $prose.Name)[0]
+        $bindings = @($memberships | Where-Object Name -eq $prose.Name)
+        $positions = @($bindings.Position | Select-Object -Unique)
+        # Required only when required in every set; pipeline input as the union; the position
+        # when all sets agree.
+        $binding = [pscustomobject]@{
+            Required      = @($bindings | Where-Object { -not $_.Required }).Count -eq 0
+            Position      = $positions.Count -eq 1 ? $positions[0] : 'Named'
+            PipelineInput = Get-PipelineInputText (@($bindings | Where-Object PipelineInput -match 'ByValue').Count -gt 0) (@($bindings | Where-Object PipelineInput -match 'ByPropertyName').Count -gt 0)
+        }
+        [pscustomobject]@{
+            Name         = $prose.Name
+            Description  = $prose.Description
+            Type         = $cmdletParameter.Type
+            IsSwitch     = $cmdletParameter.IsSwitch
+            Aliases      = @($cmdletParameter.Aliases)
+            DefaultValue = $cmdletParameter.DefaultValue
+            Globbing     = $cmdletParameter.Globbing
+            Binding      = $binding
+        }
+    }
+    $parameters = @($parameters)
+
+    $sets = foreach ($set in $Metadata.ParameterSets) {
+        $members = foreach ($member in $set.Members) {
+            [pscustomobject]@{
+                Parameter = @($parameters | Where-Object Name -eq $member.Name)[0]
+                Binding   = $member
+                Order     = $member.Position -eq 'Named' ? [int]::MaxValue : [int]$member.Position
+                PageOrder = [array]::IndexOf($documented, $member.Name)
+            }
+        }
+        [pscustomobject]@{ Name = $set.Name; IsDefault = $set.IsDefault; Members = @($members | Sort-Object Order, PageOrder) }
+    }
+
+    $help = $Page.PSObject.Copy()
+    $help.Parameters = $parameters
+    $help | Add-Member -NotePropertyName ParameterSets -NotePropertyValue @($sets)
+    $help
+}
+
+#endregion
+
 #region MAML
 
 function Add-XmlElement {
@@ -451,55 +550,29 @@ function Add-MamlDescription {
     if (-not $any) { Add-XmlElement $description 'maml:para' -Text '' | Out-Null }
 }
 
-function Get-ParameterMetadataFor {
-    # The yaml block of a parameter that applies to a set ('(All)' applies to every set).
-    param([object] $Parameter, [string] $SetName)
-    $exact = @($Parameter.Metadata | Where-Object { $_.ParameterSets -contains $SetName })
-    if ($exact.Count -gt 0) { return $exact[0] }
-    @($Parameter.Metadata | Where-Object { $_.ParameterSets -contains '(All)' }) | Select-Object -First 1
-}
-
-function Get-MergedParameterMetadata {
-    # What the parameters section says about a parameter across all its sets: required only when
-    # required in every set, pipeline input as the union, the position when all sets agree.
-    param([object] $Parameter)
-    $all = @($Parameter.Metadata)
-    $byValue = @($all | Where-Object { $_.PipelineInput -match 'ByValue' }).Count -gt 0
-    $byName = @($all | Where-Object { $_.PipelineInput -match 'ByPropertyName' }).Count -gt 0
-    $pipeline = if ($byValue -and $byName) { 'True (ByPropertyName, ByValue)' } elseif ($byValue) { 'True (ByValue)' } elseif ($byName) { 'True (ByPropertyName)' } else { 'False' }
-    $positions = @($all.Position | Select-Object -Unique)
-    [pscustomobject]@{
-        Type          = $all[0].Type
-        Aliases       = @($all | ForEach-Object Aliases | Select-Object -Unique)
-        Required      = @($all | Where-Object { -not $_.Required }).Count -eq 0
-        Position      = $positions.Count -eq 1 ? $positions[0] : 'Named'
-        DefaultValue  = $all[0].DefaultValue
-        PipelineInput = $pipeline
-        Globbing      = @($all | Where-Object Globbing).Count -gt 0
-    }
-}
-
 function Add-MamlParameter {
-    param([System.Xml.XmlNode] $Parent, [object] $Parameter, [object] $Metadata, [switch] $InSyntax)
-    $isSwitch = $Metadata.Type -in 'SwitchParameter', 'Switch'
+    # $Parameter: Name, Description, Type, IsSwitch, Aliases, DefaultValue, Globbing;
+    # $Binding: Required, Position, PipelineInput (in one set, or merged over all sets).
+    param([System.Xml.XmlNode] $Parent, [object] $Parameter, [object] $Binding, [switch] $InSyntax)
+    $aliases = @($Parameter.Aliases)
     $element = Add-XmlElement $Parent 'command:parameter' -Attributes ([ordered]@{
-            required       = $Metadata.Required ? 'true' : 'false'
+            required       = $Binding.Required ? 'true' : 'false'
             variableLength = 'true'
-            globbing       = $Metadata.Globbing ? 'true' : 'false'
-            pipelineInput  = $Metadata.PipelineInput
-            position       = $Metadata.Position -eq 'Named' ? 'named' : $Metadata.Position
-            aliases        = $Metadata.Aliases.Count -gt 0 ? ($Metadata.Aliases -join ', ') : 'none'
+            globbing       = $Parameter.Globbing ? 'true' : 'false'
+            pipelineInput  = $Binding.PipelineInput
+            position       = $Binding.Position -eq 'Named' ? 'named' : $Binding.Position
+            aliases        = $aliases.Count -gt 0 ? ($aliases -join ', ') : 'none'
         })
     Add-XmlElement $element 'maml:name' -Text $Parameter.Name | Out-Null
     Add-MamlDescription $element @(ConvertTo-Paragraph $Parameter.Description)
     # Switches show as [-Name] in the syntax: no value there.
-    if (-not ($isSwitch -and $InSyntax)) {
-        Add-XmlElement $element 'command:parameterValue' -Text $Metadata.Type -Attributes ([ordered]@{ required = $isSwitch ? 'false' : 'true'; variableLength = 'false' }) | Out-Null
+    if (-not ($Parameter.IsSwitch -and $InSyntax)) {
+        Add-XmlElement $element 'command:parameterValue' -Text $Parameter.Type -Attributes ([ordered]@{ required = $Parameter.IsSwitch ? 'false' : 'true'; variableLength = 'false' }) | Out-Null
     }
     $type = Add-XmlElement $element 'dev:type'
-    Add-XmlElement $type 'maml:name' -Text $Metadata.Type | Out-Null
+    Add-XmlElement $type 'maml:name' -Text $Parameter.Type | Out-Null
     Add-XmlElement $type 'maml:uri' -Text '' | Out-Null
-    Add-XmlElement $element 'dev:defaultValue' -Text $Metadata.DefaultValue | Out-Null
+    Add-XmlElement $element 'dev:defaultValue' -Text $Parameter.DefaultValue | Out-Null
 }
 
 function Add-MamlCommand {
@@ -520,25 +593,20 @@ function Add-MamlCommand {
 
     Add-MamlDescription $command @(ConvertTo-Paragraph $Help.Description)
 
-    # One syntax item per parameter set: positional parameters by position, then the others in
-    # the order of the page.
+    # One syntax item per parameter set (the default first): positional parameters by position,
+    # then the others in the order of the page.
     $syntax = Add-XmlElement $command 'command:syntax'
     foreach ($set in $Help.ParameterSets) {
         $item = Add-XmlElement $syntax 'command:syntaxItem'
         Add-XmlElement $item 'maml:name' -Text $Help.Name | Out-Null
-        $members = foreach ($parameter in $Help.Parameters) {
-            $metadata = Get-ParameterMetadataFor $parameter $set.Name
-            if ($null -eq $metadata) { continue }
-            [pscustomobject]@{ Parameter = $parameter; Metadata = $metadata; Order = ($metadata.Position -eq 'Named' ? [int]::MaxValue : [int]$metadata.Position) }
-        }
-        foreach ($member in @($members | Sort-Object -Property Order -Stable)) {
-            Add-MamlParameter $item $member.Parameter $member.Metadata -InSyntax
+        foreach ($member in $set.Members) {
+            Add-MamlParameter $item $member.Parameter $member.Binding -InSyntax
         }
     }
 
     $parameters = Add-XmlElement $command 'command:parameters'
     foreach ($parameter in $Help.Parameters) {
-        Add-MamlParameter $parameters $parameter (Get-MergedParameterMetadata $parameter)
+        Add-MamlParameter $parameters $parameter $parameter.Binding
     }
 
     $inputs = Add-XmlElement $command 'command:inputTypes'
@@ -681,6 +749,7 @@ function Invoke-HelpConversion {
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)] [string] $SourcePath,
+        [Parameter(Mandatory)] [string] $ModuleManifestPath,
         [Parameter(Mandatory)] [string] $MamlPath,
         [Parameter(Mandatory)] [string] $AboutOutputPath
     )
@@ -688,12 +757,15 @@ function Invoke-HelpConversion {
     Set-StrictMode -Version Latest
     $commandPages = @(Get-ChildItem -LiteralPath $SourcePath -Filter '*-*.md' -File | Sort-Object Name)
     if ($commandPages.Count -eq 0) { throw "No cmdlet help pages (<Verb>-<Noun>.md) in '$SourcePath'." }
+    $cmdlets = @(Get-CmdletHelpMetadata -ModuleManifestPath $ModuleManifestPath)
     $help = foreach ($page in $commandPages) {
         $parsed = Read-CommandHelpMarkdown -Path $page.FullName
         if ($parsed.Name -ne $page.BaseName) {
             throw (New-HelpFormatException $page.FullName 0 "the title '# $($parsed.Name)' does not match the file name")
         }
-        $parsed
+        $metadata = @($cmdlets | Where-Object Name -eq $parsed.Name)
+        if ($metadata.Count -ne 1) { throw (New-HelpFormatException $page.FullName 0 "the module exports no cmdlet '$($parsed.Name)'") }
+        Merge-CommandHelp $parsed $metadata[0]
     }
 
     $mamlDir = Split-Path -Parent ([System.IO.Path]::GetFullPath($MamlPath))
@@ -716,6 +788,6 @@ function Invoke-HelpConversion {
 }
 
 if ($SourcePath) {
-    if (-not $MamlPath -or -not $AboutOutputPath) { throw '-MamlPath and -AboutOutputPath are required with -SourcePath.' }
-    Invoke-HelpConversion -SourcePath $SourcePath -MamlPath $MamlPath -AboutOutputPath $AboutOutputPath
+    if (-not $ModuleManifestPath -or -not $MamlPath -or -not $AboutOutputPath) { throw '-ModuleManifestPath, -MamlPath and -AboutOutputPath are required with -SourcePath.' }
+    Invoke-HelpConversion -SourcePath $SourcePath -ModuleManifestPath $ModuleManifestPath -MamlPath $MamlPath -AboutOutputPath $AboutOutputPath
 }

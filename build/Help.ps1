@@ -1,5 +1,5 @@
-# The module's help: docs/help/*.md (the source, committed) converted by ConvertTo-MamlHelp.ps1
-# into en-US/ beside the manifest (git-ignored, like bin/):
+# The module's help: docs/help/*.md (the prose, committed) and the built cmdlets' parameter
+# metadata, converted by ConvertTo-MamlHelp.ps1 into en-US/ beside the manifest (git-ignored, like bin/):
 #   en-US/Microsoft.Graph.Entra.Rs.dll-Help.xml   MAML for Get-Help <cmdlet>
 #   en-US/about_Microsoft.Graph.Entra.Rs.help.txt  Get-Help about_Microsoft.Graph.Entra.Rs
 # PowerShell looks for both in <module base>/<culture>/ (for a manifest module, the module base
@@ -23,6 +23,7 @@ function Invoke-HelpBuild {
     $outputDir = Get-HelpOutputDirectory $RepoRoot
     $written = & (Join-Path $PSScriptRoot 'ConvertTo-MamlHelp.ps1') `
         -SourcePath (Join-Path $RepoRoot 'docs/help') `
+        -ModuleManifestPath (Join-Path $RepoRoot 'Microsoft.Graph.Entra.Rs.psd1') `
         -MamlPath (Join-Path $outputDir (Get-MamlFileName)) `
         -AboutOutputPath $outputDir
     foreach ($file in $written) { Write-Host "Wrote $($file.FullName)" }

@@ -27,7 +27,20 @@ $configuration.TestResult.OutputPath = $ResultFile
 if ($FullNameFilter) { $configuration.Filter.FullName = $FullNameFilter }
 if ($Tag) { $configuration.Filter.Tag = @($Tag -split ',' | ForEach-Object Trim | Where-Object { $_ }) }
 
-$result = Invoke-Pester -Configuration $configuration
+try {
+    $result = Invoke-Pester -Configuration $configuration
+}
+catch {
+    # Pester itself failed after running the tests, e.g. the NUnit export refusing a failure
+    # message with a control character (ANSI colour codes from a child pwsh). Without this the
+    # summary was empty and the run exited 0 although a test had failed.
+    Write-Error "Pester did not complete: $_" -ErrorAction Continue
+    $result = $null
+}
+if ($null -eq $result) {
+    [ordered]@{ Result = 'Failed'; Passed = 0; Failed = 1; Skipped = 0; Total = 0 } | ConvertTo-Json | Set-Content -LiteralPath $SummaryFile -Encoding utf8 -ErrorAction Stop
+    exit 1
+}
 
 # Like Run.Exit, but the summary is written first: failures in tests, blocks (BeforeAll) or
 # whole files all count.

@@ -224,19 +224,18 @@ Describe 'Help of <Name>' -ForEach $Cmdlets {
         $mismatches | Should -BeNullOrEmpty
     }
 
-    It 'shows, under ## Syntax in the markdown, each real parameter set with its parameters' {
-        $page = Read-CommandHelpMarkdown -Path (Join-Path $HelpSource "$Name.md")
-        $realSets = @($Command.ParameterSets | ForEach-Object { $_.Name -eq '__AllParameterSets' ? '(All)' : $_.Name })
-        ($page.ParameterSets.Name | Sort-Object) | Should -Be ($realSets | Sort-Object)
-        $default = $Command.DefaultParameterSet
-        if ($default) { @($page.ParameterSets | Where-Object IsDefault | ForEach-Object Name) | Should -Be @($default) }
-        foreach ($set in $Command.ParameterSets) {
-            $setName = $set.Name -eq '__AllParameterSets' ? '(All)' : $set.Name
-            $text = (@($page.ParameterSets | Where-Object Name -eq $setName)[0].Syntax) -join ' '
-            $shown = @([regex]::Matches($text, '(?<=[\s\[])-(\w+)') | ForEach-Object { $_.Groups[1].Value } | Sort-Object)
-            $real = @($set.Parameters | ForEach-Object Name | Where-Object { $CommonParameters -notcontains $_ } | Sort-Object)
-            $shown | Should -Be $real -Because "the syntax block of set $setName should list its parameters"
-        }
+    It 'keeps only prose in its markdown page: no ## Syntax, no parameter yaml (the build reads both from the cmdlet)' {
+        $text = Get-Content -Raw -LiteralPath (Join-Path $HelpSource "$Name.md")
+        $text | Should -Not -Match '(?m)^## Syntax'
+        $text | Should -Not -Match '(?m)^```yaml'
+    }
+
+    It 'shows the default parameter set first in the syntax' {
+        $syntaxItems = Get-HelpNode $Help 'syntax', 'syntaxItem'
+        $default = @($Command.ParameterSets | Where-Object IsDefault)[0]
+        if (-not $default) { $default = $Command.ParameterSets[0] }
+        $expected = (@($default.Parameters | ForEach-Object Name | Where-Object { $CommonParameters -notcontains $_ }) | Sort-Object) -join ','
+        (@(Get-HelpNode $syntaxItems[0] 'parameter' | ForEach-Object name) | Sort-Object) -join ',' | Should -Be $expected
     }
 
     It 'names its output types' {
@@ -253,6 +252,61 @@ Describe 'Help of <Name>' -ForEach $Cmdlets {
 
     It 'has related links' {
         @(Get-HelpNode $Help 'relatedLinks', 'navigationLink' | Where-Object { $_.linkText -and $_.linkText -ne 'Online Version:' }).Count | Should -BeGreaterOrEqual 1
+    }
+}
+
+Describe 'The help converter' {
+    BeforeAll {
+        $GetUser = ConvertTo-CmdletHelpMetadata (Get-Command Get-EntraUser -Module Microsoft.Graph.Entra.Rs)
+        function New-Page([string] $Parameters) {
+            $path = Join-Path $TestDrive "Get-EntraUser-$([guid]::NewGuid()).md"
+            $text = @(
+                '# Get-EntraUser', '', '## Synopsis', 'Gets users.', '', '## Description', 'Reads users.', '',
+                '## Examples', '', '### Example 1: One', '```powershell', 'Get-EntraUser', '```', '',
+                '## Parameters', '', $Parameters, '', '## Inputs', '', '## Outputs', '', '## Notes', 'None.', '',
+                '## Related Links', '', '[Connect-Entra](Connect-Entra.md)'
+            ) -join "`n"
+            Set-Content -LiteralPath $path -Value $text
+            $path
+        }
+        $AllSections = (@($GetUser.Parameters | ForEach-Object { "### -$($_.Name)`nAbout $($_.Name)." }) -join "`n`n")
+    }
+
+    It 'reads the metadata from the cmdlet: types, aliases, defaults from the native contract, per-set positions' {
+        $userId = @($GetUser.Parameters | Where-Object Name -eq 'UserId')[0]
+        $userId.Type | Should -Be 'String'
+        $userId.Aliases | Should -Contain 'ObjectId'
+        @($GetUser.Parameters | Where-Object Name -eq 'MaxRetry')[0].DefaultValue | Should -Be '10'
+        @($GetUser.Parameters | Where-Object Name -eq 'Property')[0].DefaultValue | Should -Be 'id, displayName, userPrincipalName, mail, userType, accountEnabled, givenName, surname, jobTitle'
+        $byId = @($GetUser.ParameterSets | Where-Object Name -eq 'GetById')[0]
+        $binding = @($byId.Members | Where-Object Name -eq 'UserId')[0]
+        $binding.Position | Should -Be '0'
+        $binding.Required | Should -BeTrue
+        $binding.PipelineInput | Should -Be 'True (ByPropertyName, ByValue)'
+        $GetUser.ParameterSets[0].Name | Should -Be 'GetQuery' -Because 'the default set comes first'
+    }
+
+    It 'ignores a leftover yaml block in a parameter section, with a warning that says to remove it' {
+        # As a section written in the old platyPS format (e.g. by a branch older than this converter).
+        $yaml = @('```yaml', 'Type: SwitchParameter', 'Parameter Sets: GetQuery', '```') -join "`n"
+        $page = New-Page ($AllSections.Replace("### -All`nAbout All.", "### -All`nAbout All.`n`n$yaml"))
+        $parsed = Read-CommandHelpMarkdown -Path $page -WarningVariable warnings -WarningAction SilentlyContinue
+        @($warnings) | Should -HaveCount 1
+        "$($warnings[0])" | Should -Match '-All.*Remove the block'
+        $merged = Merge-CommandHelp $parsed $GetUser
+        $all = @($merged.Parameters | Where-Object Name -eq 'All')[0]
+        $all.Type | Should -Be 'SwitchParameter'
+        (@($all.Description | ForEach-Object Text) -join ' ') | Should -Be 'About All.'
+    }
+
+    It 'refuses a page that leaves a parameter undescribed, naming it' {
+        $page = New-Page ($AllSections.Replace("### -MaxRetry`nAbout MaxRetry.", ''))
+        { Merge-CommandHelp (Read-CommandHelpMarkdown -Path $page) $GetUser } | Should -Throw '*no section for -MaxRetry*'
+    }
+
+    It 'refuses a page that describes a parameter the cmdlet does not have' {
+        $page = New-Page ($AllSections + "`n`n### -Verify`nNot a parameter of Get-EntraUser.")
+        { Merge-CommandHelp (Read-CommandHelpMarkdown -Path $page) $GetUser } | Should -Throw "*'### -Verify' describes a parameter Get-EntraUser does not have*"
     }
 }
 

@@ -130,4 +130,19 @@ Get-EntraEnvironment | Out-Null   # runs managed code (and the module initialize
         $result.Output | Should -Contain 'coreclr=True'
         $result.Output | Should -Contain 'entra=False'
     }
+
+    It 'loads the native library when Add-EntraEnvironment checks endpoints (the native rule), not before' {
+        # What Add-EntraEnvironment's help says: invoking it loads native code, importing does not.
+        $result = Invoke-ChildPwsh -Script @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$ManifestPath'
+`$loaded = { [bool]([System.Diagnostics.Process]::GetCurrentProcess().Modules.ModuleName -match 'microsoft_graph_entra_rs_native') }
+'before=' + (& `$loaded)
+Add-EntraEnvironment -Name ManifestTestsLoopback -GraphEndpoint http://127.0.0.1:9 -AzureADEndpoint http://127.0.0.1:9 | Out-Null
+'after=' + (& `$loaded)
+"@
+        $result.ExitCode | Should -Be 0 -Because ($result.Output -join "`n")
+        $result.Output | Should -Contain 'before=False'
+        $result.Output | Should -Contain 'after=True'
+    }
 }

@@ -67,15 +67,18 @@ Import-Module '$ManifestPath'
         $result.Output | Should -Contain $missing
     }
 
-    It 'fails the first native call with a message naming the missing path' {
+    It 'fails the first native call with a message naming the missing path (<Cmdlet>)' -ForEach @(
+        # Add-EntraEnvironment is the first native call of a session: its endpoints are checked
+        # by the native rule Connect-Entra applies. Loopback endpoints and -AccessToken (which
+        # sends nothing when connecting): nothing may leave the machine even if the library loaded.
+        @{ Cmdlet = 'AddEntraEnvironmentCommand'; Command = 'Add-EntraEnvironment -Name Nowhere -GraphEndpoint http://127.0.0.1:9 -AzureADEndpoint http://127.0.0.1:9' }
+        @{ Cmdlet = 'ConnectEntraCommand'; Command = "Connect-Entra -AccessToken (ConvertTo-SecureString 't' -AsPlainText -Force)" }
+    ) {
         $missing = Get-FullPath (Join-Path ([System.IO.Path]::GetTempPath()) "entra-rs-missing-$PID/libnothing.so")
-        # Loopback endpoints: nothing may leave the machine even if the library did load.
         $result = Invoke-ChildPwsh -Environment @{ ENTRA_RS_NATIVE_PATH = $missing } -Script @"
 Import-Module '$ManifestPath'
-Add-EntraEnvironment -Name Nowhere -GraphEndpoint http://127.0.0.1:9 -AzureADEndpoint http://127.0.0.1:9 | Out-Null
 try {
-    Connect-Entra -Environment Nowhere -AccessToken (ConvertTo-SecureString 't' -AsPlainText -Force) -ErrorAction Stop | Out-Null
-    Revoke-EntraUserAllRefreshToken -UserId 'AdeleV@contoso.com' -ErrorAction Stop | Out-Null
+    $Command -ErrorAction Stop | Out-Null
     'no error'
 }
 catch {
@@ -84,7 +87,7 @@ catch {
 }
 "@
         $result.Output | Should -Not -Contain 'no error'
-        $result.Output | Should -Contain 'id: NativeLibraryUnavailable,Microsoft.Graph.Entra.Rs.Cmdlets.ConnectEntraCommand'
+        $result.Output | Should -Contain "id: NativeLibraryUnavailable,Microsoft.Graph.Entra.Rs.Cmdlets.$Cmdlet"
         ($result.Output -join "`n") | Should -BeLike "*error: *$missing*"
     }
 }

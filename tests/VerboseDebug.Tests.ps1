@@ -70,3 +70,58 @@ Describe 'Request logging' {
         $records | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Setting the runtime''s stream preferences (RuntimePreferences, no public API for it)' {
+    BeforeAll {
+        # The internal helper, called directly: its fallback cannot be reached through a cmdlet
+        # while PowerShell still has the members it looks for.
+        $Type = (Get-Module Microsoft.Graph.Entra.Rs).ImplementingAssembly.GetType('Microsoft.Graph.Entra.Rs.Tracing.RuntimePreferences', $true)
+        $Method = $Type.GetMethod('DebugWithoutPrompts', [System.Reflection.BindingFlags]'NonPublic, Static')
+        if (-not ('VerboseDebugTests.RuntimeWithSwitches' -as [type])) {
+            Add-Type -TypeDefinition @'
+namespace VerboseDebugTests {
+    public sealed class RuntimeWithSwitches {
+        internal bool Verbose { get; set; }
+        internal System.Management.Automation.ActionPreference DebugPreference { get; set; } = System.Management.Automation.ActionPreference.Inquire;
+        internal System.Management.Automation.ActionPreference WarningPreference { get; set; } = System.Management.Automation.ActionPreference.Inquire;
+        public bool IsVerbose => Verbose;
+        public System.Management.Automation.ActionPreference Debug => DebugPreference;
+        public System.Management.Automation.ActionPreference Warning => WarningPreference;
+    }
+    public sealed class RuntimeWithOtherTypes {
+        internal string Verbose { get; set; } = "no";
+        internal int DebugPreference { get; set; } = 3;
+    }
+}
+'@ -ReferencedAssemblies ([System.Management.Automation.ActionPreference].Assembly.Location)
+        }
+    }
+
+    It 'sets nothing and throws nothing when the runtime has none of the members' {
+        $set = $Method.Invoke($null, @([object]::new(), $true, [System.Management.Automation.ActionPreference]::Continue))
+        @($set) | Should -BeNullOrEmpty
+    }
+
+    It 'sets nothing when the members exist with other types' {
+        $runtime = [VerboseDebugTests.RuntimeWithOtherTypes]::new()
+        @($Method.Invoke($null, @($runtime, $true, [System.Management.Automation.ActionPreference]::Continue))) | Should -BeNullOrEmpty
+    }
+
+    It 'turns Verbose on and Inquire into Continue (debug) and the caller''s warning preference when they exist' {
+        $runtime = [VerboseDebugTests.RuntimeWithSwitches]::new()
+        $set = @($Method.Invoke($null, @($runtime, $true, [System.Management.Automation.ActionPreference]::SilentlyContinue)))
+        ($set | Sort-Object) -join ',' | Should -Be 'DebugPreference,Verbose,WarningPreference'
+        $runtime.IsVerbose | Should -BeTrue
+        $runtime.Debug | Should -Be 'Continue'
+        $runtime.Warning | Should -Be 'SilentlyContinue'
+    }
+
+    It 'finds the members on the PowerShell it runs on (else -Debug would prompt again)' {
+        # MshCommandRuntime is what a compiled cmdlet's CommandRuntime is; if PowerShell renames
+        # the members this fails and says so, while the cmdlets fall back to PowerShell's behaviour.
+        $runtimeType = [System.Management.Automation.PSCmdlet].Assembly.GetType('System.Management.Automation.MshCommandRuntime', $true)
+        foreach ($name in 'Verbose', 'DebugPreference', 'WarningPreference') {
+            $runtimeType.GetProperty($name, [System.Reflection.BindingFlags]'NonPublic, Instance') | Should -Not -BeNullOrEmpty -Because "MshCommandRuntime.$name"
+        }
+    }
+}

@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using Microsoft.Graph.Entra.Rs.Connection;
 using Microsoft.Graph.Entra.Rs.Errors;
@@ -8,11 +9,13 @@ namespace Microsoft.Graph.Entra.Rs.Cmdlets;
 /// <summary>
 /// <c>Add-EntraEnvironment -Name -AzureADEndpoint -GraphEndpoint</c>: registers a custom cloud
 /// for this process (Microsoft's cmdlet writes a settings file; ours does not persist).
-/// Re-adding a user-defined name replaces it; built-in names are refused.
+/// Re-adding a user-defined name replaces it; built-in names are refused. The endpoints are
+/// checked by the native library (the rule Connect-Entra applies), so the first call loads it;
+/// importing the module still loads no native code.
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "EntraEnvironment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(EntraEnvironment))]
-public sealed class AddEntraEnvironmentCommand : PSCmdlet
+public sealed class AddEntraEnvironmentCommand : NativeCmdlet
 {
     /// <summary>Error id of an endpoint that is not an https (or loopback http) service root.</summary>
     public const string InvalidEndpointId = "InvalidEndpoint";
@@ -48,8 +51,9 @@ public sealed class AddEntraEnvironmentCommand : PSCmdlet
             return;
         }
 
-        string? graph = Validate(GraphEndpoint, nameof(GraphEndpoint));
-        string? azureAD = Validate(AzureADEndpoint, nameof(AzureADEndpoint));
+        (EndpointCheck.Verdict graphVerdict, EndpointCheck.Verdict azureADVerdict) = CheckEndpoints();
+        string? graph = Accepted(graphVerdict, GraphEndpoint, nameof(GraphEndpoint));
+        string? azureAD = Accepted(azureADVerdict, AzureADEndpoint, nameof(AzureADEndpoint));
         if (graph is null || azureAD is null)
         {
             return;
@@ -63,18 +67,31 @@ public sealed class AddEntraEnvironmentCommand : PSCmdlet
         WriteObject(EnvironmentRegistry.AddOrReplace(name, azureAD, graph));
     }
 
-    private string? Validate(string value, string parameterName)
+    /// <summary>The native rule's verdicts; the first call of the process loads the native library.</summary>
+    private (EndpointCheck.Verdict, EndpointCheck.Verdict) CheckEndpoints()
     {
-        string? normalized = EndpointValidator.TryNormalize(value, out string reason);
-        if (normalized is null)
+        try
+        {
+            return EndpointCheck.Check(GraphEndpoint, AzureADEndpoint);
+        }
+        catch (Exception e) when (IsNativeLoadFailure(e, out ErrorRecord loadFailure))
+        {
+            ThrowTerminatingError(loadFailure);
+            throw; // not reached: ThrowTerminatingError throws
+        }
+    }
+
+    private string? Accepted(EndpointCheck.Verdict verdict, string value, string parameterName)
+    {
+        if (verdict.Origin is null)
         {
             WriteError(ErrorRecordFactory.InvalidArgument(
                 InvalidEndpointId,
-                $"-{parameterName} '{value}' is not accepted: {reason}",
+                $"-{parameterName} '{value}' is not accepted: {verdict.Error}",
                 value,
                 "Give an https service root such as https://graph.microsoft.com, or http://127.0.0.1:<port> for a local emulator."));
         }
 
-        return normalized;
+        return verdict.Origin;
     }
 }

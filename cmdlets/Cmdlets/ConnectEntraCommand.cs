@@ -8,6 +8,7 @@ using Microsoft.Graph.Entra.Rs.Connection;
 using Microsoft.Graph.Entra.Rs.Errors;
 using Microsoft.Graph.Entra.Rs.Models;
 using Microsoft.Graph.Entra.Rs.Native;
+using Microsoft.Graph.Entra.Rs.Tracing;
 
 namespace Microsoft.Graph.Entra.Rs.Cmdlets;
 
@@ -20,7 +21,7 @@ namespace Microsoft.Graph.Entra.Rs.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "Entra", DefaultParameterSetName = UserSet)]
 [OutputType(typeof(void))]
-public sealed class ConnectEntraCommand : PSCmdlet, IDisposable
+public sealed class ConnectEntraCommand : NativeCmdlet
 {
     private const string UserSet = "UserParameterSet";
     private const string CertificateSet = "AppCertificateParameterSet";
@@ -113,6 +114,7 @@ public sealed class ConnectEntraCommand : PSCmdlet, IDisposable
     /// <summary>Time allowed for one HTTP request, in seconds (as Connect-MgGraph's -ClientTimeout).</summary>
     [Parameter]
     [ValidateRange(1.0, 3600.0)]
+    [PSDefaultValue(Value = NativeContract.DefaultClientTimeoutSeconds)]
     public double ClientTimeout { get; set; }
 
     /// <summary>Send requests through this proxy instead of HTTPS_PROXY/HTTP_PROXY/NO_PROXY.</summary>
@@ -122,10 +124,6 @@ public sealed class ConnectEntraCommand : PSCmdlet, IDisposable
     /// <summary>Do not print the welcome line.</summary>
     [Parameter]
     public SwitchParameter NoWelcome { get; set; }
-
-    private readonly object flowGate = new();
-    private SignInFlow? flow;
-    private bool stopping;
 
     protected override void EndProcessing()
     {
@@ -164,33 +162,15 @@ public sealed class ConnectEntraCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(ConnectError(e.Value, environment));
             return;
         }
-        catch (Exception e) when (ErrorRecordFactory.TryGetNativeLoadFailure(e, out Exception loadFailure))
+        catch (Exception e) when (IsNativeLoadFailure(e, out ErrorRecord loadFailure))
         {
-            ThrowTerminatingError(ErrorRecordFactory.NativeLibraryUnavailable(loadFailure));
+            ThrowTerminatingError(loadFailure);
             return;
         }
 
         if (!NoWelcome)
         {
             Host.UI.WriteLine($"Welcome to Microsoft.Graph.Entra.Rs. Connected to {environment.Name} ({environment.GraphEndpoint}). Get-EntraContext shows the connection.");
-        }
-    }
-
-    protected override void StopProcessing()
-    {
-        lock (flowGate)
-        {
-            stopping = true;
-            flow?.Cancel();
-        }
-    }
-
-    public void Dispose()
-    {
-        lock (flowGate)
-        {
-            flow?.Dispose();
-            flow = null;
         }
     }
 
@@ -209,14 +189,7 @@ public sealed class ConnectEntraCommand : PSCmdlet, IDisposable
     {
         string settings = ConnectSettings.ToJson(environment, tenantId, clientId, scopes, sendChain, TimeoutSeconds, Proxy);
         SignInFlow created = SignInFlow.Create(settings.Utf8());
-        lock (flowGate)
-        {
-            flow = created;
-            if (stopping)
-            {
-                created.Cancel();
-            }
-        }
+        Track(created, created.Cancel);
 
         SignInResult result = SignInResult.Parse(step(created));
         if (!result.SignedIn)

@@ -1,10 +1,10 @@
 using System;
 using System.Management.Automation;
 using System.Text.Json;
-using Microsoft.Graph.Entra.Rs.Connection;
 using Microsoft.Graph.Entra.Rs.Errors;
 using Microsoft.Graph.Entra.Rs.Native;
-using Microsoft.Graph.Entra.Rs.Revocation;
+using Microsoft.Graph.Entra.Rs.Graph;
+using Microsoft.Graph.Entra.Rs.Tracing;
 using Microsoft.Graph.Entra.Rs.Users;
 
 namespace Microsoft.Graph.Entra.Rs.Cmdlets;
@@ -16,7 +16,7 @@ namespace Microsoft.Graph.Entra.Rs.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "EntraUser", DefaultParameterSetName = QuerySet)]
 [OutputType(typeof(PSObject))]
-public sealed class GetEntraUserCommand : PSCmdlet
+public sealed class GetEntraUserCommand : NativeCmdlet
 {
     private const string QuerySet = "GetQuery";
     private const string ByIdSet = "GetById";
@@ -54,12 +54,15 @@ public sealed class GetEntraUserCommand : PSCmdlet
     /// <summary>Properties to read ($select), e.g. signInSessionsValidFromDateTime.</summary>
     [Parameter]
     [Alias("Select")]
+    [PSDefaultValue(Help = NativeContract.DefaultUserPropertiesText)]
     [ArgumentCompleter(typeof(UserPropertyCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Property { get; set; }
 
-    private UserQueryHandle? current;
-    private readonly object currentGate = new();
+    /// <summary>Retries per page after throttling or transient failures.</summary>
+    [Parameter]
+    [ValidateRange(NativeContract.MinMaxRetry, NativeContract.MaxMaxRetry)]
+    public int MaxRetry { get; set; } = NativeContract.DefaultMaxRetry;
 
     protected override void ProcessRecord()
     {
@@ -73,34 +76,18 @@ public sealed class GetEntraUserCommand : PSCmdlet
             all = All.IsPresent,
             properties = Property ?? Array.Empty<string>(),
             userAgent = UserAgent.For(this),
+            maxRetry = MaxRetry,
             trace = RequestTraceWriter.LevelFor(this),
         });
-        UserQueryHandle? handle;
-        try
-        {
-            handle = EntraConnection.WithSession((session, _) => UserQueryHandle.Start(session, query.Utf8()));
-        }
-        catch (Exception e) when (ErrorRecordFactory.TryGetNativeLoadFailure(e, out Exception loadFailure))
-        {
-            ThrowTerminatingError(ErrorRecordFactory.NativeLibraryUnavailable(loadFailure));
-            return;
-        }
-
-        if (handle is null)
-        {
-            ThrowTerminatingError(NotConnectedError.Create());
-            return;
-        }
-
-        lock (currentGate) { current = handle; }
+        UserQueryHandle handle = StartWithSession(session => UserQueryHandle.Start(session, query.Utf8()));
+        Track(handle, handle.Cancel);
         try
         {
             WritePages(handle, target);
         }
         finally
         {
-            lock (currentGate) { current = null; }
-            handle.Dispose();
+            ReleaseTracked();
         }
     }
 
@@ -125,10 +112,5 @@ public sealed class GetEntraUserCommand : PSCmdlet
                 return;
             }
         }
-    }
-
-    protected override void StopProcessing()
-    {
-        lock (currentGate) { current?.Cancel(); }
     }
 }

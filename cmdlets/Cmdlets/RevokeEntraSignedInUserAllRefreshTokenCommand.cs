@@ -1,11 +1,12 @@
 using System;
 using System.Management.Automation;
 using System.Text.Json;
-using Microsoft.Graph.Entra.Rs.Connection;
 using Microsoft.Graph.Entra.Rs.Errors;
 using Microsoft.Graph.Entra.Rs.Models;
 using Microsoft.Graph.Entra.Rs.Native;
 using Microsoft.Graph.Entra.Rs.Revocation;
+using Microsoft.Graph.Entra.Rs.Tracing;
+using Microsoft.Graph.Entra.Rs.Graph;
 
 namespace Microsoft.Graph.Entra.Rs.Cmdlets;
 
@@ -18,52 +19,25 @@ namespace Microsoft.Graph.Entra.Rs.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsSecurity.Revoke, "EntraSignedInUserAllRefreshToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(RevokeResult))]
-public sealed class RevokeEntraSignedInUserAllRefreshTokenCommand : PSCmdlet, IDisposable
+public sealed class RevokeEntraSignedInUserAllRefreshTokenCommand : NativeCmdlet
 {
     /// <summary>Retries after throttling or transient failures.</summary>
     [Parameter]
-    [ValidateRange(0, 50)]
-    public int MaxRetry { get; set; } = 10;
-
-    private readonly object gate = new();
-    private SignedInRevocationHandle? handle;
-    private bool stopping;
+    [ValidateRange(NativeContract.MinMaxRetry, NativeContract.MaxMaxRetry)]
+    public int MaxRetry { get; set; } = NativeContract.DefaultMaxRetry;
 
     protected override void EndProcessing()
     {
         RequestTraceWriter.DebugWithoutPrompts(this);
         string? account = null;
-        SignedInRevocationHandle? started;
-        try
+        SignedInRevocationHandle started = StartWithSession(session =>
         {
-            started = EntraConnection.WithSession((session, _) =>
-            {
-                using JsonDocument doc = JsonDocument.Parse(session.Describe().IntoString());
-                account = doc.RootElement.TryGetProperty("account", out JsonElement a) ? a.GetString() : null;
-                string options = JsonSerializer.Serialize(new { userAgent = UserAgent.For(this), maxRetry = MaxRetry, trace = RequestTraceWriter.LevelFor(this) });
-                return SignedInRevocationHandle.Start(session, options.Utf8());
-            });
-        }
-        catch (Exception e) when (ErrorRecordFactory.TryGetNativeLoadFailure(e, out Exception loadFailure))
-        {
-            ThrowTerminatingError(ErrorRecordFactory.NativeLibraryUnavailable(loadFailure));
-            return;
-        }
-
-        if (started is null)
-        {
-            ThrowTerminatingError(NotConnectedError.Create());
-            return;
-        }
-
-        lock (gate)
-        {
-            handle = started;
-            if (stopping)
-            {
-                started.Cancel();
-            }
-        }
+            using JsonDocument doc = JsonDocument.Parse(session.Describe().IntoString());
+            account = doc.RootElement.TryGetProperty("account", out JsonElement a) ? a.GetString() : null;
+            string options = JsonSerializer.Serialize(new { userAgent = UserAgent.For(this), maxRetry = MaxRetry, trace = RequestTraceWriter.LevelFor(this) });
+            return SignedInRevocationHandle.Start(session, options.Utf8());
+        });
+        Track(started, started.Cancel);
 
         string target = account is null ? "the signed-in user" : $"the signed-in user '{account}'";
         if (!ShouldProcess(target, "Revoke all refresh tokens and sign-in sessions"))
@@ -87,11 +61,11 @@ public sealed class RevokeEntraSignedInUserAllRefreshTokenCommand : PSCmdlet, ID
     private static ErrorRecord ToErrorRecord(OutcomeRecord outcome)
     {
         FailureRecord failure = outcome.Failure!;
-        if (failure.Kind == "DelegatedSignInRequired")
+        if (failure.Kind == NativeContract.DelegatedSignInRequiredKind)
         {
             return ErrorRecordFactory.Create(
                 new InvalidOperationException($"Revoking the signed-in user's sessions failed: {failure.Message}"),
-                "DelegatedSignInRequired",
+                NativeContract.DelegatedSignInRequiredKind,
                 ErrorCategory.InvalidOperation,
                 null,
                 "Connect as the user whose sessions should end: Connect-Entra -Scopes User.RevokeSessions.All -UseDeviceCode. To revoke another user's sessions with this connection, use Revoke-EntraUserAllRefreshToken -UserId.");
@@ -103,23 +77,5 @@ public sealed class RevokeEntraSignedInUserAllRefreshTokenCommand : PSCmdlet, ID
         }
 
         return RevocationErrors.ToErrorRecord(outcome, outcome.Input);
-    }
-
-    protected override void StopProcessing()
-    {
-        lock (gate)
-        {
-            stopping = true;
-            handle?.Cancel();
-        }
-    }
-
-    public void Dispose()
-    {
-        lock (gate)
-        {
-            handle?.Dispose();
-            handle = null;
-        }
     }
 }

@@ -1,9 +1,7 @@
-using System;
 using System.Management.Automation;
-using Microsoft.Graph.Entra.Rs.Connection;
-using Microsoft.Graph.Entra.Rs.Errors;
 using Microsoft.Graph.Entra.Rs.Models;
 using Microsoft.Graph.Entra.Rs.Native;
+using Microsoft.Graph.Entra.Rs.Graph;
 using Microsoft.Graph.Entra.Rs.Revocation;
 
 namespace Microsoft.Graph.Entra.Rs.Cmdlets;
@@ -16,7 +14,7 @@ namespace Microsoft.Graph.Entra.Rs.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsSecurity.Revoke, "EntraUserAllRefreshToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(RevokeResult))]
-public sealed class RevokeEntraUserAllRefreshTokenCommand : PSCmdlet, IDisposable
+public sealed class RevokeEntraUserAllRefreshTokenCommand : NativeCmdlet
 {
     /// <summary>The user's object id (GUID) or userPrincipalName.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -26,13 +24,13 @@ public sealed class RevokeEntraUserAllRefreshTokenCommand : PSCmdlet, IDisposabl
 
     /// <summary>Requests in flight at most (lowered automatically while Graph throttles).</summary>
     [Parameter]
-    [ValidateRange(1, 256)]
-    public int ThrottleLimit { get; set; } = 32;
+    [ValidateRange(NativeContract.MinThrottleLimit, NativeContract.MaxThrottleLimit)]
+    public int ThrottleLimit { get; set; } = NativeContract.DefaultThrottleLimit;
 
     /// <summary>Retries per user after throttling or transient failures.</summary>
     [Parameter]
-    [ValidateRange(0, 50)]
-    public int MaxRetry { get; set; } = 10;
+    [ValidateRange(NativeContract.MinMaxRetry, NativeContract.MaxMaxRetry)]
+    public int MaxRetry { get; set; } = NativeContract.DefaultMaxRetry;
 
     /// <summary>Send up to 20 revocations per JSON $batch request.</summary>
     [Parameter]
@@ -49,19 +47,8 @@ public sealed class RevokeEntraUserAllRefreshTokenCommand : PSCmdlet, IDisposabl
 
     protected override void BeginProcessing()
     {
-        try
-        {
-            pump = EntraConnection.WithSession((session, _) => RevokeJobPump.Start(this, session, ThrottleLimit, MaxRetry, UseBatch, Verify));
-        }
-        catch (Exception e) when (ErrorRecordFactory.TryGetNativeLoadFailure(e, out Exception loadFailure))
-        {
-            ThrowTerminatingError(ErrorRecordFactory.NativeLibraryUnavailable(loadFailure));
-        }
-
-        if (pump is null)
-        {
-            ThrowTerminatingError(NotConnectedError.Create());
-        }
+        pump = StartWithSession(session => RevokeJobPump.Start(this, session, ThrottleLimit, MaxRetry, UseBatch, Verify));
+        Track(pump, pump.Cancel);
     }
 
     protected override void ProcessRecord()
@@ -73,8 +60,4 @@ public sealed class RevokeEntraUserAllRefreshTokenCommand : PSCmdlet, IDisposabl
     }
 
     protected override void EndProcessing() => pump?.Finish();
-
-    protected override void StopProcessing() => pump?.Cancel();
-
-    public void Dispose() => pump?.Dispose();
 }

@@ -5,6 +5,8 @@ using System.Text.Json;
 using Microsoft.Graph.Entra.Rs.Errors;
 using Microsoft.Graph.Entra.Rs.Models;
 using Microsoft.Graph.Entra.Rs.Native;
+using Microsoft.Graph.Entra.Rs.Tracing;
+using Microsoft.Graph.Entra.Rs.Graph;
 
 namespace Microsoft.Graph.Entra.Rs.Revocation;
 

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using Microsoft.Graph.Entra.Rs.Native;
 
 namespace Microsoft.Graph.Entra.Rs.Users;
 
@@ -15,11 +16,8 @@ namespace Microsoft.Graph.Entra.Rs.Users;
 /// </summary>
 public sealed class UserPropertyCompleter : IArgumentCompleter
 {
-    /// <summary>The properties Get-EntraUser reads when -Property is not given.</summary>
-    private static readonly HashSet<string> DefaultProperties = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "id", "displayName", "userPrincipalName", "mail", "userType", "accountEnabled", "givenName", "surname", "jobTitle",
-    };
+    /// <summary>The properties Get-EntraUser reads when -Property is not given (the native query's list).</summary>
+    private static readonly HashSet<string> DefaultProperties = new(NativeContract.DefaultUserProperties, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Properties Graph returns only when they are selected, worth a hint in the tooltip.</summary>
     private static readonly HashSet<string> SessionProperties = new(StringComparer.OrdinalIgnoreCase)

@@ -1,4 +1,9 @@
-//! Generates the C# bindings of the native library from the FFI inventory.
+//! Generates the C# bindings of the native library from the FFI inventory, and the C#
+//! constants of its contract (`contract`).
+
+mod contract;
+
+pub use contract::generate_contract;
 
 use interoptopus_csharp::RustLibrary;
 use interoptopus_csharp::config::HeaderConfig;
@@ -11,6 +16,8 @@ pub const NAMESPACE: &str = "Microsoft.Graph.Entra.Rs.Native";
 pub const DLL_NAME: &str = "microsoft_graph_entra_rs_native";
 /// Where the generated file is committed, relative to the repository root.
 pub const COMMITTED_PATH: &str = "cmdlets/Native/Interop.g.cs";
+/// The generated contract constants, beside the bindings.
+pub const CONTRACT_FILE_NAME: &str = "Contract.g.cs";
 
 /// The complete text of the generated C# file.
 pub fn generate() -> Result<String, Box<dyn std::error::Error>> {

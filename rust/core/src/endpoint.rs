@@ -21,8 +21,16 @@ pub struct GraphEndpoint {
 
 impl GraphEndpoint {
     pub fn parse(text: &str) -> Result<Self, EndpointError> {
-        let url = Url::parse(text.trim()).map_err(|_| EndpointError::NotAbsolute(text.to_owned()))?;
-        let has_extras = !url.username().is_empty()
+        let trimmed = text.trim();
+        // The url crate forgives what it rewrites: a backslash becomes a slash, inner whitespace
+        // is dropped and "/.." resolves to "/". An endpoint is refused rather than rewritten, so
+        // the text itself must already be a plain origin.
+        if trimmed.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\') {
+            return Err(EndpointError::NotAbsolute(text.to_owned()));
+        }
+        let url = Url::parse(trimmed).map_err(|_| EndpointError::NotAbsolute(text.to_owned()))?;
+        let has_extras = has_text_after_authority(trimmed)
+            || !url.username().is_empty()
             || url.password().is_some()
             || url.query().is_some()
             || url.fragment().is_some()
@@ -49,6 +57,12 @@ impl GraphEndpoint {
     pub fn as_str(&self) -> &str {
         self.origin.as_str().trim_end_matches('/')
     }
+}
+
+/// True when anything but one "/" follows `scheme://authority` in the text as typed.
+fn has_text_after_authority(text: &str) -> bool {
+    let Some((_, after_scheme)) = text.split_once("://") else { return false };
+    after_scheme.find(['/', '?', '#']).is_some_and(|start| &after_scheme[start..] != "/")
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -81,5 +95,18 @@ mod tests {
         assert!(matches!(GraphEndpoint::parse("https://u:p@x.com"), Err(EndpointError::NotAnOrigin(_))));
         assert!(matches!(GraphEndpoint::parse("https://x.com/?a=b"), Err(EndpointError::NotAnOrigin(_))));
         assert!(matches!(GraphEndpoint::parse("graph.microsoft.com"), Err(EndpointError::NotAbsolute(_))));
+        assert!(matches!(GraphEndpoint::parse("/v1.0/users"), Err(EndpointError::NotAbsolute(_))));
+    }
+
+    #[test]
+    fn refuses_what_url_parsing_would_silently_rewrite() {
+        for dot in ["https://graph.microsoft.com/..", "https://graph.microsoft.com/%2e%2e", "https://graph.microsoft.com/.", "https://graph.microsoft.com//"] {
+            assert!(matches!(GraphEndpoint::parse(dot), Err(EndpointError::NotAnOrigin(_))), "{dot}");
+        }
+        assert!(matches!(GraphEndpoint::parse("https://graph.microsoft.com#frag"), Err(EndpointError::NotAnOrigin(_))));
+        for odd in ["https:\\\\graph.microsoft.com", "https://graph .microsoft.com", "https://graph\tmicrosoft.com"] {
+            assert!(matches!(GraphEndpoint::parse(odd), Err(EndpointError::NotAbsolute(_))), "{odd}");
+        }
+        assert_eq!(GraphEndpoint::parse("  https://graph.microsoft.com/  ").unwrap().as_str(), "https://graph.microsoft.com");
     }
 }

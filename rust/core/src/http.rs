@@ -40,9 +40,13 @@ pub struct ProxyEnvironment {
     pub no_proxy: Option<String>,
 }
 
+/// Time allowed for one HTTP request unless Connect-Entra -ClientTimeout says otherwise (as
+/// Connect-MgGraph's default).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(100);
+
 impl Default for HttpSettings {
     fn default() -> Self {
-        Self { request_timeout: Duration::from_secs(100), proxy: None, proxy_environment: None }
+        Self { request_timeout: DEFAULT_REQUEST_TIMEOUT, proxy: None, proxy_environment: None }
     }
 }
 

@@ -1,13 +1,14 @@
 //! Everything exported, for the bindings generator and the API guard.
 
-use crate::{GraphSession, RevokeJobHandle, SignInFlow, SignedInRevocationHandle, UserQueryHandle};
+use crate::{check_endpoints, GraphSession, RevokeJobHandle, SignInFlow, SignedInRevocationHandle, UserQueryHandle};
 use interoptopus::inventory::RustInventory;
-use interoptopus::{builtins_string, guard, service};
+use interoptopus::{builtins_string, function, guard, service};
 
 pub fn ffi_inventory() -> RustInventory {
     RustInventory::new()
         .register(builtins_string!())
         .register(guard!(ffi_inventory))
+        .register(function!(check_endpoints))
         .register(service!(SignInFlow))
         .register(service!(GraphSession))
         .register(service!(RevokeJobHandle))

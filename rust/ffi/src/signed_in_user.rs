@@ -2,6 +2,7 @@
 //! the pipeline thread (`run` blocks) and cancellable from StopProcessing (`cancel`). The answer
 //! is an outcome document in the same shape as a bulk job's, so C# maps errors the same way.
 
+use crate::contract::{DELEGATED_SIGN_IN_REQUIRED_KIND, DELEGATED_SIGN_IN_REQUIRED_MESSAGE};
 use crate::dto::{OutcomeDto, TraceDto, TraceLevelDto};
 use crate::error::NativeError;
 use crate::graph_session::GraphSession;
@@ -9,7 +10,6 @@ use crate::panic_boundary::{guard_result, guard_value};
 use crate::runtime;
 use chrono::{SecondsFormat, Utc};
 use entra_core::retry::RetryPolicy;
-use entra_core::retry::policy::DEFAULT_MAX_RETRIES;
 use entra_core::signed_in_user::{SignedInRevokeError, revoke_signed_in_user};
 use entra_core::trace::TraceSink;
 use entra_core::{Outcome, Session};
@@ -23,18 +23,11 @@ use tokio_util::sync::CancellationToken;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct OptionsDto {
     user_agent: String,
-    #[serde(default = "default_max_retry")]
+    #[serde(default = "crate::contract::default_max_retry")]
     max_retry: u32,
     #[serde(default)]
     trace: TraceLevelDto,
 }
-
-fn default_max_retry() -> u32 {
-    DEFAULT_MAX_RETRIES
-}
-
-/// The failure kind C# reports when the connection has no signed-in user.
-pub const APP_ONLY_KIND: &str = "DelegatedSignInRequired";
 
 #[ffi(service)]
 pub struct SignedInRevocationHandle {
@@ -75,8 +68,8 @@ impl SignedInRevocationHandle {
                     "durationMs": started.elapsed().as_secs_f64() * 1000.0,
                     "completedAt": Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
                     "failure": {
-                        "kind": APP_ONLY_KIND,
-                        "message": "The connection has no signed-in user: it uses an app-only token (client credentials or managed identity), and /me needs a delegated sign-in.",
+                        "kind": DELEGATED_SIGN_IN_REQUIRED_KIND,
+                        "message": DELEGATED_SIGN_IN_REQUIRED_MESSAGE,
                         "retriesExhausted": false,
                     },
                 })

@@ -26,6 +26,8 @@ struct UserQueryDto {
     #[serde(default)]
     properties: Vec<String>,
     user_agent: String,
+    #[serde(default = "crate::contract::default_max_retry")]
+    max_retry: u32,
     #[serde(default)]
     trace: TraceLevelDto,
 }
@@ -38,7 +40,7 @@ pub struct UserQueryHandle {
 
 #[ffi]
 impl UserQueryHandle {
-    /// Prepares a listing; `query_json`: {"userId","filter","search","top","all","properties","userAgent"}.
+    /// Prepares a listing; `query_json`: {"userId","filter","search","top","all","properties","userAgent","maxRetry","trace"}.
     /// A query Graph would refuse (bad identifier, bad property name) is reported by the first page.
     pub fn start(session: &GraphSession, query_json: ffi::String) -> ffi::Result<Self, NativeError> {
         guard_result(|| {
@@ -46,7 +48,7 @@ impl UserQueryHandle {
                 return ffi::Result::Err(NativeError::InvalidOptions);
             };
             let query = UserQuery { user_id: dto.user_id, filter: dto.filter, search: dto.search, top: dto.top, all: dto.all, properties: dto.properties };
-            let pager = UserPager::new(session.inner.clone(), &query, dto.user_agent, RetryPolicy::default(), dto.trace.into());
+            let pager = UserPager::new(session.inner.clone(), &query, dto.user_agent, RetryPolicy { max_retries: dto.max_retry, ..RetryPolicy::default() }, dto.trace.into());
             let cancel = pager.as_ref().map(UserPager::cancel_token).unwrap_or_default();
             ffi::Result::Ok(Self { pager: Mutex::new(pager.map_err(Some)), cancel })
         })

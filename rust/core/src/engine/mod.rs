@@ -22,6 +22,10 @@ pub const MAX_BATCH_SIZE: usize = 20;
 pub const MIN_THROTTLE_LIMIT: usize = 1;
 pub const MAX_THROTTLE_LIMIT: usize = 256;
 pub const DEFAULT_THROTTLE_LIMIT: usize = 32;
+/// -MaxRetry's upper bound (every cmdlet that sends requests has it; the default is
+/// `retry::policy::DEFAULT_MAX_RETRIES`). 50 retries at the 30 s backoff cap ride out 25 minutes
+/// of outage; beyond that a run is better restarted than left waiting.
+pub const MAX_RETRY_LIMIT: u32 = 50;
 /// How many works (users, or batches with -UseBatch) may be under way at once per slot of
 /// -ThrottleLimit. Under way includes waiting out a retry's backoff, which holds no concurrency
 /// slot; the spare works keep the slots busy meanwhile. Bounded, so intake stays bounded.

@@ -1,5 +1,8 @@
 using System;
 
+// The folder says what the type is for (any Graph request, Get-EntraUser's too); the namespace
+// stays Revocation because the type is public: scripts and tests name it
+// ([Microsoft.Graph.Entra.Rs.Revocation.GraphRequestException]) and renaming it would break them.
 namespace Microsoft.Graph.Entra.Rs.Revocation;
 
 /// <summary>

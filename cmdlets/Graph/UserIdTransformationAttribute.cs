@@ -1,7 +1,7 @@
 using System;
 using System.Management.Automation;
 
-namespace Microsoft.Graph.Entra.Rs.Revocation;
+namespace Microsoft.Graph.Entra.Rs.Graph;
 
 /// <summary>
 /// Makes -UserId bind what admins pipe in: strings, and user objects from Get-EntraUser

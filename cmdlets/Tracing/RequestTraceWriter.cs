@@ -3,7 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Text.Json;
 
-namespace Microsoft.Graph.Entra.Rs.Errors;
+namespace Microsoft.Graph.Entra.Rs.Tracing;
 
 /// <summary>
 /// -Verbose shows one line per request (method, path, status, attempt, duration); -Debug adds
@@ -53,39 +53,23 @@ internal static class RequestTraceWriter
     /// verbose stream (and, in older versions, the debug stream): every request line would stop a
     /// bulk run at a prompt, and where nobody can answer (a scheduled task) the prompt itself
     /// throws. Microsoft.Graph.Entra's cmdlet is a script, where -Debug has meant Continue since
-    /// PowerShell 7, and scripts that ran it with -Debug expect exactly that. The runtime's
-    /// switches are internal; if they ever move, PowerShell's default behaviour stays.
+    /// PowerShell 7, and scripts that ran it with -Debug expect exactly that. See
+    /// <see cref="RuntimePreferences"/> for why this needs the runtime's internal switches.
     /// </summary>
     internal static void DebugWithoutPrompts(PSCmdlet cmdlet)
     {
-        if (!cmdlet.MyInvocation.BoundParameters.ContainsKey("Debug"))
+        var bound = cmdlet.MyInvocation.BoundParameters;
+        if (!bound.ContainsKey("Debug"))
         {
             return;
         }
 
-        object runtime = cmdlet.CommandRuntime;
-        const System.Reflection.BindingFlags Internal = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic;
-        if (!cmdlet.MyInvocation.BoundParameters.ContainsKey("Verbose")
-            && runtime.GetType().GetProperty("Verbose", Internal) is { CanWrite: true } verbose && verbose.PropertyType == typeof(bool))
-        {
-            verbose.SetValue(runtime, true);
-        }
-
-        if (runtime.GetType().GetProperty("DebugPreference", Internal) is { CanWrite: true } debug && debug.PropertyType == typeof(ActionPreference)
-            && (ActionPreference)debug.GetValue(runtime)! == ActionPreference.Inquire)
-        {
-            debug.SetValue(runtime, ActionPreference.Continue);
-        }
-
         // Warnings too (Connect-Entra's device code instruction): the caller's $WarningPreference
         // applies, as without -Debug, unless that is Inquire itself.
-        if (!cmdlet.MyInvocation.BoundParameters.ContainsKey("WarningAction")
-            && runtime.GetType().GetProperty("WarningPreference", Internal) is { CanWrite: true } warning && warning.PropertyType == typeof(ActionPreference)
-            && (ActionPreference)warning.GetValue(runtime)! == ActionPreference.Inquire)
-        {
-            ActionPreference caller = cmdlet.GetVariableValue("WarningPreference") is ActionPreference p && p != ActionPreference.Inquire ? p : ActionPreference.Continue;
-            warning.SetValue(runtime, caller);
-        }
+        ActionPreference? callerWarning = bound.ContainsKey("WarningAction")
+            ? null
+            : cmdlet.GetVariableValue("WarningPreference") is ActionPreference p && p != ActionPreference.Inquire ? p : ActionPreference.Continue;
+        RuntimePreferences.DebugWithoutPrompts(cmdlet.CommandRuntime, setVerbose: !bound.ContainsKey("Verbose"), callerWarning);
     }
 
     private static string Format(List<List<string>> headers) =>

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Reflection;
 
-namespace Microsoft.Graph.Entra.Rs.Revocation;
+namespace Microsoft.Graph.Entra.Rs.Graph;
 
 /// <summary>
 /// The User-Agent in the Entra module's style, so tenant logs show who sent what:

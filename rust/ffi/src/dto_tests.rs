@@ -1,0 +1,153 @@
+//! The JSON documents of `dto` as C# reads them: the field names and shapes
+//! (cmdlets/Revocation/OutcomeRecord.cs, cmdlets/Tracing/RequestTraceWriter.cs), the failure
+//! kind names GraphErrorRecords.Classify maps to error ids, and the option defaults taken from
+//! entra-core.
+
+use crate::dto::{FailureDto, JobOptionsDto, OutcomeDto, TraceDto, TraceLevelDto, UserPageDto};
+use chrono::{TimeZone, Utc};
+use entra_core::attempt::{AttemptSuccess, TransportKind};
+use entra_core::engine::DEFAULT_THROTTLE_LIMIT;
+use entra_core::graph_error::GraphError;
+use entra_core::retry::policy::DEFAULT_MAX_RETRIES;
+use entra_core::trace::{RequestTrace, TraceLevel};
+use entra_core::{Failure, Outcome, UserIdentifier};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+fn graph(status: u16) -> Failure {
+    Failure::Graph {
+        error: GraphError {
+            status,
+            code: "Code".to_owned(),
+            message: "Graph said no.".to_owned(),
+            request_id: Some("req-1".to_owned()),
+            client_request_id: Some("client-1".to_owned()),
+            date: Some("Mon, 01 Dec 2026 10:00:00 GMT".to_owned()),
+        },
+        retries_exhausted: status == 429,
+    }
+}
+
+fn failure_json(failure: &Failure) -> Value {
+    serde_json::to_value(FailureDto::from_failure(failure)).expect("failure json")
+}
+
+#[test]
+fn each_failure_kind_has_the_name_the_cmdlets_map_to_an_error_id() {
+    let invalid = Failure::InvalidIdentifier(UserIdentifier::parse("../me").expect_err("not an identifier"));
+    let cases = [
+        (invalid, "InvalidArgument"),
+        (Failure::InvalidQuery("'a b' is not a property name".to_owned()), "InvalidArgument"),
+        (graph(400), "BadRequest"),
+        (graph(401), "Authentication"),
+        (graph(403), "PermissionDenied"),
+        (graph(404), "NotFound"),
+        (graph(429), "Throttled"),
+        (graph(503), "Unavailable"),
+        (Failure::Transport { kind: TransportKind::Connect, message: "refused".to_owned(), retries_exhausted: true }, "Unavailable"),
+        (Failure::Cancelled, "Cancelled"),
+        (graph(418), "Other"),
+        (Failure::Transport { kind: TransportKind::TooLarge, message: "too big".to_owned(), retries_exhausted: false }, "Other"),
+    ];
+    for (failure, kind) in cases {
+        assert_eq!(failure_json(&failure)["kind"], kind, "{failure:?}");
+    }
+}
+
+#[test]
+fn a_graph_failure_carries_what_support_asks_for_and_whether_retries_ran_out() {
+    let json = failure_json(&graph(429));
+    assert_eq!(json["code"], "Code");
+    assert_eq!(json["httpStatus"], 429);
+    assert_eq!(json["requestId"], "req-1");
+    assert_eq!(json["clientRequestId"], "client-1");
+    assert_eq!(json["date"], "Mon, 01 Dec 2026 10:00:00 GMT");
+    assert_eq!(json["retriesExhausted"], true);
+    assert_eq!(json["message"], graph(429).message());
+
+    let local = failure_json(&Failure::Cancelled);
+    assert_eq!(local["retriesExhausted"], false);
+    for absent in ["code", "httpStatus", "requestId", "clientRequestId", "date"] {
+        assert!(local.get(absent).is_none(), "{absent} is left out, not null: {local}");
+    }
+}
+
+#[test]
+fn a_successful_outcome_has_its_ids_and_millisecond_utc_time_and_no_failure() {
+    let outcome = Outcome {
+        tag: 7,
+        input: "AdeleV@contoso.com".to_owned(),
+        attempts: 2,
+        duration: Duration::from_micros(1500),
+        completed_at: Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).unwrap(),
+        result: Ok(AttemptSuccess { status: 200, request_id: Some("req-2".to_owned()), client_request_id: "client-2".to_owned() }),
+        verification: None,
+    };
+    let json = serde_json::to_value(OutcomeDto::from_outcome(&outcome)).unwrap();
+    assert_eq!(
+        json,
+        json!({"tag": 7, "input": "AdeleV@contoso.com", "succeeded": true, "attempts": 2, "durationMs": 1.5,
+               "completedAt": "2026-12-01T10:00:00.000Z", "httpStatus": 200, "requestId": "req-2", "clientRequestId": "client-2"})
+    );
+}
+
+#[test]
+fn a_failed_outcome_lifts_graphs_status_and_ids_beside_the_failure() {
+    let outcome = Outcome { tag: 1, input: "x@contoso.com".to_owned(), attempts: 1, duration: Duration::ZERO, completed_at: Utc::now(), result: Err(graph(404)), verification: None };
+    let json = serde_json::to_value(OutcomeDto::from_outcome(&outcome)).unwrap();
+    assert_eq!(json["succeeded"], false);
+    assert_eq!(json["httpStatus"], 404);
+    assert_eq!(json["requestId"], "req-1");
+    assert_eq!(json["failure"]["kind"], "NotFound");
+}
+
+#[test]
+fn traces_give_milliseconds_and_headers_as_name_value_pairs() {
+    let entries = [
+        RequestTrace {
+            method: "GET".to_owned(),
+            target: "/v1.0/users?$top=1".to_owned(),
+            status: Some(200),
+            error: None,
+            attempt: 1,
+            duration: Duration::from_millis(25),
+            request_headers: vec![("authorization".to_owned(), "<redacted>".to_owned())],
+            response_headers: vec![],
+        },
+        RequestTrace { method: "GET".to_owned(), target: "/v1.0/users".to_owned(), status: None, error: Some("reset".to_owned()), attempt: 2, duration: Duration::ZERO, request_headers: vec![], response_headers: vec![] },
+    ];
+    let json: Value = serde_json::from_str(&TraceDto::new(&entries, 3).to_json()).unwrap();
+    assert_eq!(json["dropped"], 3);
+    assert_eq!(json["entries"][0]["durationMs"], 25.0);
+    assert_eq!(json["entries"][0]["requestHeaders"], json!([["authorization", "<redacted>"]]));
+    assert!(json["entries"][0].get("error").is_none());
+    assert!(json["entries"][1].get("status").is_none());
+    assert_eq!(json["entries"][1]["error"], "reset");
+}
+
+#[test]
+fn job_options_default_to_the_engines_constants_and_refuse_unknown_fields() {
+    let options: JobOptionsDto = serde_json::from_str(r#"{"userAgent":"ua"}"#).unwrap();
+    assert_eq!((options.throttle_limit, options.max_retry, options.use_batch), (DEFAULT_THROTTLE_LIMIT, DEFAULT_MAX_RETRIES, false));
+    assert!(matches!(TraceLevel::from(options.trace), TraceLevel::Off));
+    assert!(serde_json::from_str::<JobOptionsDto>(r#"{"userAgent":"ua","throttleLimits":4}"#).is_err());
+}
+
+#[test]
+fn trace_levels_read_the_names_csharp_sends() {
+    for (name, level) in [("off", TraceLevel::Off), ("requests", TraceLevel::Requests), ("headers", TraceLevel::Headers)] {
+        let dto: TraceLevelDto = serde_json::from_value(json!(name)).unwrap();
+        assert_eq!(TraceLevel::from(dto), level, "{name}");
+    }
+    assert!(serde_json::from_value::<TraceLevelDto>(json!("verbose")).is_err());
+}
+
+#[test]
+fn a_user_page_is_users_done_and_an_optional_failure() {
+    let users = vec![serde_json::Map::from_iter([("id".to_owned(), json!("u1"))])];
+    let page = serde_json::to_value(UserPageDto { users: &users, done: false, failure: None }).unwrap();
+    assert_eq!(page, json!({"users": [{"id": "u1"}], "done": false}));
+    let failed = Failure::Cancelled;
+    let last = serde_json::to_value(UserPageDto { users: &[], done: true, failure: Some(FailureDto::from_failure(&failed)) }).unwrap();
+    assert_eq!(last["failure"]["kind"], "Cancelled");
+}

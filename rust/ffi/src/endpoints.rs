@@ -1,0 +1,70 @@
+//! `check_endpoints`: Add-EntraEnvironment asks the rule Connect-Entra applies
+//! (`entra_core::endpoint::GraphEndpoint`), so an environment it accepts can be connected to.
+
+use crate::panic_boundary::guard_value;
+use entra_core::endpoint::GraphEndpoint;
+use interoptopus::ffi;
+use serde::Serialize;
+
+/// One endpoint's verdict: its normalised origin, or why it is refused.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+struct EndpointVerdict {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    origin: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+impl EndpointVerdict {
+    fn of(text: &str) -> Self {
+        match GraphEndpoint::parse(text) {
+            Ok(endpoint) => Self { origin: Some(endpoint.as_str().to_owned()), error: None },
+            Err(error) => Self { origin: None, error: Some(error.to_string()) },
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EndpointPairVerdict {
+    graph_endpoint: EndpointVerdict,
+    #[serde(rename = "azureADEndpoint")]
+    azure_ad_endpoint: EndpointVerdict,
+}
+
+fn check(graph_endpoint: &str, azure_ad_endpoint: &str) -> String {
+    let verdict = EndpointPairVerdict { graph_endpoint: EndpointVerdict::of(graph_endpoint), azure_ad_endpoint: EndpointVerdict::of(azure_ad_endpoint) };
+    serde_json::to_string(&verdict).unwrap_or_else(|_| FALLBACK.to_owned())
+}
+
+const FALLBACK: &str = r#"{"graphEndpoint":{"error":"internal error in the native library"},"azureADEndpoint":{"error":"internal error in the native library"}}"#;
+
+/// Validates an environment's Graph and sign-in endpoints as Connect-Entra will. Answers JSON
+/// {"graphEndpoint":{"origin"|"error"},"azureADEndpoint":{"origin"|"error"}}: `origin` is the
+/// normalised `scheme://host[:port]`, `error` the reason in words.
+#[ffi]
+pub fn check_endpoints(graph_endpoint: ffi::String, azure_ad_endpoint: ffi::String) -> ffi::String {
+    guard_value(ffi::String::from_string(FALLBACK.to_owned()), || ffi::String::from_string(check(graph_endpoint.as_str(), azure_ad_endpoint.as_str())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_the_origin_of_each_valid_endpoint() {
+        assert_eq!(
+            check("https://graph.microsoft.us/", "http://127.0.0.1:5000"),
+            r#"{"graphEndpoint":{"origin":"https://graph.microsoft.us"},"azureADEndpoint":{"origin":"http://127.0.0.1:5000"}}"#
+        );
+    }
+
+    #[test]
+    fn answers_the_core_rule_text_for_each_refused_endpoint() {
+        let json: serde_json::Value = serde_json::from_str(&check("http://graph.example.com", "https://login.example.com/tenant")).unwrap();
+        assert_eq!(json["graphEndpoint"]["error"], GraphEndpoint::parse("http://graph.example.com").unwrap_err().to_string());
+        assert_eq!(json["azureADEndpoint"]["error"], GraphEndpoint::parse("https://login.example.com/tenant").unwrap_err().to_string());
+        assert!(json["graphEndpoint"].get("origin").is_none());
+    }
+}
