@@ -61,17 +61,20 @@ public sealed class RevokeEntraSignedInUserAllRefreshTokenCommand : NativeCmdlet
     private static ErrorRecord ToErrorRecord(OutcomeRecord outcome)
     {
         FailureRecord failure = outcome.Failure!;
-        if (failure.Kind == NativeContract.DelegatedSignInRequiredKind)
+        if (failure.Kind == FailureKind.DelegatedSignInRequired)
         {
+            // Not a Graph answer (nothing was sent), so no GraphRequestException; id, category
+            // and advice still come from the one mapping.
+            (string errorId, ErrorCategory category, string? action) = GraphErrorRecords.Classify(failure.Kind);
             return ErrorRecordFactory.Create(
                 new InvalidOperationException($"Revoking the signed-in user's sessions failed: {failure.Message}"),
-                NativeContract.DelegatedSignInRequiredKind,
-                ErrorCategory.InvalidOperation,
+                errorId,
+                category,
                 null,
-                "Connect as the user whose sessions should end: Connect-Entra -Scopes User.RevokeSessions.All -UseDeviceCode. To revoke another user's sessions with this connection, use Revoke-EntraUserAllRefreshToken -UserId.");
+                action);
         }
 
-        if (failure.Kind == "PermissionDenied")
+        if (failure.Kind == FailureKind.PermissionDenied)
         {
             failure.Message += " The signed-in user's token needs the delegated permission User.RevokeSessions.All (Connect-Entra -Scopes User.RevokeSessions.All).";
         }

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Microsoft.Graph.Entra.Rs.Native;
 
 namespace Microsoft.Graph.Entra.Rs.Revocation;
 
@@ -20,10 +20,8 @@ internal sealed class OutcomeRecord
     public FailureRecord? Failure { get; set; }
     public VerificationRecord? Verification { get; set; }
 
-    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
     public static List<OutcomeRecord> ParseMany(string json) =>
-        JsonSerializer.Deserialize<List<OutcomeRecord>>(json, Options) ?? new List<OutcomeRecord>();
+        JsonSerializer.Deserialize<List<OutcomeRecord>>(json, NativeJson.Options) ?? new List<OutcomeRecord>();
 }
 
 /// <summary>-Verify's finding for a successful revocation; the warning text comes from Rust.</summary>
@@ -46,15 +44,12 @@ internal sealed class SummaryRecord
     public double ElapsedMs { get; set; }
     public string? Message { get; set; }
 
-    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
-    public static SummaryRecord? Parse(string json) => JsonSerializer.Deserialize<SummaryRecord>(json, Options);
+    public static SummaryRecord? Parse(string json) => JsonSerializer.Deserialize<SummaryRecord>(json, NativeJson.Options);
 }
 
 internal sealed class FailureRecord
 {
-    /// <summary>InvalidArgument, BadRequest, Authentication, PermissionDenied, NotFound, Throttled, Unavailable, Cancelled, Other.</summary>
-    public string Kind { get; set; } = "";
+    public FailureKind Kind { get; set; } = FailureKind.Other;
     public string Message { get; set; } = "";
     public string? Code { get; set; }
     public string? Date { get; set; }

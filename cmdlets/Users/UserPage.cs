@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Text.Json;
+using Microsoft.Graph.Entra.Rs.Native;
 using Microsoft.Graph.Entra.Rs.Revocation;
 
 namespace Microsoft.Graph.Entra.Rs.Users;
@@ -11,7 +12,5 @@ internal sealed class UserPage
     public bool Done { get; set; }
     public FailureRecord? Failure { get; set; }
 
-    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
-    public static UserPage Parse(string json) => JsonSerializer.Deserialize<UserPage>(json, Options) ?? new UserPage { Done = true };
+    public static UserPage Parse(string json) => JsonSerializer.Deserialize<UserPage>(json, NativeJson.Options) ?? new UserPage { Done = true };
 }

@@ -4,7 +4,8 @@
 
 use chrono::SecondsFormat;
 use entra_core::engine::DEFAULT_THROTTLE_LIMIT;
-use entra_core::outcome::{Failure, FailureKind};
+use crate::contract::FailureKind;
+use entra_core::outcome::{Failure, FailureKind as CoreFailureKind};
 use entra_core::retry::policy::DEFAULT_MAX_RETRIES;
 use entra_core::engine::RunSummary;
 use entra_core::trace::{RequestTrace, TraceLevel};
@@ -176,7 +177,7 @@ impl SummaryDto {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FailureDto<'a> {
-    kind: &'static str,
+    kind: FailureKind,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     code: Option<&'a str>,
@@ -231,7 +232,7 @@ impl<'a> FailureDto<'a> {
     pub fn from_failure(failure: &'a Failure) -> Self {
         let graph = failure.graph_error();
         Self {
-            kind: kind_name(failure.kind()),
+            kind: failure.kind().into(),
             message: failure.message(),
             code: graph.map(|g| g.code.as_str()),
             date: graph.and_then(|g| g.date.as_deref()),
@@ -256,19 +257,9 @@ pub struct UserPageDto<'a> {
     pub failure: Option<FailureDto<'a>>,
 }
 
-/// Stable names C# maps to error categories and FullyQualifiedErrorIds.
-fn kind_name(kind: FailureKind) -> &'static str {
-    match kind {
-        FailureKind::InvalidArgument => "InvalidArgument",
-        FailureKind::BadRequest => "BadRequest",
-        FailureKind::Authentication => "Authentication",
-        FailureKind::PermissionDenied => "PermissionDenied",
-        FailureKind::NotFound => "NotFound",
-        FailureKind::Throttled => "Throttled",
-        FailureKind::Unavailable => "Unavailable",
-        FailureKind::Cancelled => "Cancelled",
-        FailureKind::Other => "Other",
-    }
+/// The summary's names for the core's kinds: the same names the outcome documents carry.
+fn kind_name(kind: CoreFailureKind) -> &'static str {
+    FailureKind::from(kind).name()
 }
 
 /// What Get-EntraContext shows. Never the token.

@@ -2,7 +2,7 @@
 //! the pipeline thread (`run` blocks) and cancellable from StopProcessing (`cancel`). The answer
 //! is an outcome document in the same shape as a bulk job's, so C# maps errors the same way.
 
-use crate::contract::{DELEGATED_SIGN_IN_REQUIRED_KIND, DELEGATED_SIGN_IN_REQUIRED_MESSAGE};
+use crate::contract::{DELEGATED_SIGN_IN_REQUIRED_MESSAGE, FailureKind};
 use crate::dto::{OutcomeDto, TraceDto, TraceLevelDto};
 use crate::error::NativeError;
 use crate::graph_session::GraphSession;
@@ -68,7 +68,7 @@ impl SignedInRevocationHandle {
                     "durationMs": started.elapsed().as_secs_f64() * 1000.0,
                     "completedAt": Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
                     "failure": {
-                        "kind": DELEGATED_SIGN_IN_REQUIRED_KIND,
+                        "kind": FailureKind::DelegatedSignInRequired,
                         "message": DELEGATED_SIGN_IN_REQUIRED_MESSAGE,
                         "retriesExhausted": false,
                     },
