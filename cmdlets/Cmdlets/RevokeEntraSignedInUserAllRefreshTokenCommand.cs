@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Text.Json;
+using Microsoft.Graph.Entra.Rs.Connection;
 using Microsoft.Graph.Entra.Rs.Errors;
 using Microsoft.Graph.Entra.Rs.Models;
 using Microsoft.Graph.Entra.Rs.Native;
@@ -32,8 +33,7 @@ public sealed class RevokeEntraSignedInUserAllRefreshTokenCommand : NativeCmdlet
         string? account = null;
         SignedInRevocationHandle started = StartWithSession(session =>
         {
-            using JsonDocument doc = JsonDocument.Parse(session.Describe().IntoString());
-            account = doc.RootElement.TryGetProperty("account", out JsonElement a) ? a.GetString() : null;
+            account = SessionRecord.Of(session).Account;
             string options = JsonSerializer.Serialize(new { userAgent = UserAgent.For(this), maxRetry = MaxRetry, trace = RequestTraceWriter.LevelFor(this) });
             return SignedInRevocationHandle.Start(session, options.Utf8());
         });
@@ -46,7 +46,7 @@ public sealed class RevokeEntraSignedInUserAllRefreshTokenCommand : NativeCmdlet
         }
 
         WriteVerbose($"Revoking the sessions of {target} (POST /v1.0/me/revokeSignInSessions).");
-        OutcomeRecord outcome = OutcomeRecord.ParseMany("[" + started.Run().IntoString() + "]")[0];
+        OutcomeRecord outcome = OutcomeRecord.Parse(started.Run().IntoString());
         // One line per request sent (retries included), as the bulk cmdlet writes them.
         RequestTraceWriter.Write(this, started.TakeTrace().IntoString());
         if (outcome.Succeeded)

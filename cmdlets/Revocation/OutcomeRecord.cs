@@ -20,6 +20,11 @@ internal sealed class OutcomeRecord
     public FailureRecord? Failure { get; set; }
     public VerificationRecord? Verification { get; set; }
 
+    /// <summary>One outcome document (the signed-in revocation's answer).</summary>
+    public static OutcomeRecord Parse(string json) =>
+        JsonSerializer.Deserialize<OutcomeRecord>(json, NativeJson.Options) ?? throw new JsonException("The native library answered no outcome.");
+
+    /// <summary>An array of outcome documents (a bulk job's take_outcomes).</summary>
     public static List<OutcomeRecord> ParseMany(string json) =>
         JsonSerializer.Deserialize<List<OutcomeRecord>>(json, NativeJson.Options) ?? new List<OutcomeRecord>();
 }

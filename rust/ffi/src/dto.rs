@@ -4,7 +4,7 @@
 
 use chrono::SecondsFormat;
 use entra_core::engine::DEFAULT_THROTTLE_LIMIT;
-use crate::contract::FailureKind;
+use crate::contract::{DELEGATED_SIGN_IN_REQUIRED_MESSAGE, FailureKind};
 use entra_core::outcome::{Failure, FailureKind as CoreFailureKind};
 use entra_core::retry::policy::DEFAULT_MAX_RETRIES;
 use entra_core::engine::RunSummary;
@@ -12,6 +12,17 @@ use entra_core::trace::{RequestTrace, TraceLevel};
 use entra_core::verify::Verification;
 use entra_core::{Outcome, Session};
 use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// What a document reports when the native library itself failed (a caught panic).
+pub const INTERNAL_ERROR_MESSAGE: &str = "internal error in the native library";
+
+/// A document as JSON. The DTOs hold only strings, numbers, booleans, sequences and
+/// string-keyed maps, which serde_json always serialises, so an error here is a bug: it
+/// panics, and the exported function's panic guard answers its typed fallback document.
+pub fn to_json(document: &impl Serialize) -> String {
+    serde_json::to_string(document).unwrap_or_else(|e| panic!("a boundary document did not serialise: {e}"))
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -90,8 +101,9 @@ impl<'a> TraceDto<'a> {
         Self { entries, dropped }
     }
 
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| r#"{"entries":[],"dropped":0}"#.to_owned())
+    /// No entries: the fallback of every `take_trace`.
+    pub fn empty() -> Self {
+        Self { entries: Vec::new(), dropped: 0 }
     }
 }
 
@@ -145,8 +157,9 @@ impl VerificationDto {
     }
 }
 
-/// The closing summary of a run: the figures, and the line the information stream shows.
-#[derive(Debug, Serialize)]
+/// The closing summary of a run: the figures, and the line the information stream shows
+/// (all zero and no message by default: the fallback of `summary`).
+#[derive(Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SummaryDto {
     revoked: u64,
@@ -193,6 +206,24 @@ pub struct FailureDto<'a> {
 }
 
 impl<'a> OutcomeDto<'a> {
+    /// An outcome decided in the FFI crate without a core `Outcome` (nothing was sent, or the
+    /// library failed): tag 0, as the one-request cmdlet uses.
+    pub fn failed_locally(input: &'a str, attempts: u32, duration: Duration, failure: FailureDto<'a>) -> Self {
+        Self {
+            tag: 0,
+            input,
+            succeeded: false,
+            attempts,
+            duration_ms: duration.as_secs_f64() * 1000.0,
+            completed_at: chrono::Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
+            http_status: None,
+            request_id: None,
+            client_request_id: None,
+            failure: Some(failure),
+            verification: None,
+        }
+    }
+
     pub fn from_outcome(outcome: &'a Outcome) -> Self {
         let base = Self {
             tag: outcome.tag,
@@ -228,6 +259,22 @@ impl<'a> OutcomeDto<'a> {
     }
 }
 
+impl FailureDto<'static> {
+    /// The native library itself failed (a caught panic).
+    pub fn internal() -> Self {
+        Self::local(FailureKind::Other, INTERNAL_ERROR_MESSAGE.to_owned())
+    }
+
+    /// The signed-in revocation on a connection without a signed-in user.
+    pub fn delegated_sign_in_required() -> Self {
+        Self::local(FailureKind::DelegatedSignInRequired, DELEGATED_SIGN_IN_REQUIRED_MESSAGE.to_owned())
+    }
+
+    fn local(kind: FailureKind, message: String) -> Self {
+        Self { kind, message, code: None, date: None, http_status: None, request_id: None, client_request_id: None, retries_exhausted: false }
+    }
+}
+
 impl<'a> FailureDto<'a> {
     pub fn from_failure(failure: &'a Failure) -> Self {
         let graph = failure.graph_error();
@@ -257,16 +304,25 @@ pub struct UserPageDto<'a> {
     pub failure: Option<FailureDto<'a>>,
 }
 
+impl<'a> UserPageDto<'a> {
+    /// The last page: no users, the failure that ended the listing.
+    pub fn failed(failure: FailureDto<'a>) -> Self {
+        Self { users: &[], done: true, failure: Some(failure) }
+    }
+}
+
 /// The summary's names for the core's kinds: the same names the outcome documents carry.
 fn kind_name(kind: CoreFailureKind) -> &'static str {
     FailureKind::from(kind).name()
 }
 
-/// What Get-EntraContext shows. Never the token.
-#[derive(Debug, Serialize)]
+/// What Get-EntraContext shows. Never the token. The default (nothing known) is the fallback
+/// of `describe`.
+#[derive(Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionDto {
-    graph_endpoint: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    graph_endpoint: Option<String>,
     auth_type: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     tenant_id: Option<String>,
@@ -290,7 +346,7 @@ impl SessionDto {
             (false, false) => "Opaque",
         };
         Self {
-            graph_endpoint: session.endpoint().as_str().to_owned(),
+            graph_endpoint: Some(session.endpoint().as_str().to_owned()),
             auth_type: session.tokens().kind(),
             scopes: claims.scopes.as_deref().map(|s| s.split(' ').filter(|x| !x.is_empty()).map(str::to_owned).collect()).unwrap_or_default(),
             expires_on: claims

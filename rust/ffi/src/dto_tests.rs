@@ -3,7 +3,7 @@
 //! kind names GraphErrorRecords.Classify maps to error ids, and the option defaults taken from
 //! entra-core.
 
-use crate::dto::{FailureDto, JobOptionsDto, OutcomeDto, TraceDto, TraceLevelDto, UserPageDto};
+use crate::dto::{FailureDto, INTERNAL_ERROR_MESSAGE, JobOptionsDto, OutcomeDto, SessionDto, SummaryDto, TraceDto, TraceLevelDto, UserPageDto, to_json};
 use chrono::{TimeZone, Utc};
 use entra_core::attempt::{AttemptSuccess, TransportKind};
 use entra_core::engine::DEFAULT_THROTTLE_LIMIT;
@@ -116,7 +116,7 @@ fn traces_give_milliseconds_and_headers_as_name_value_pairs() {
         },
         RequestTrace { method: "GET".to_owned(), target: "/v1.0/users".to_owned(), status: None, error: Some("reset".to_owned()), attempt: 2, duration: Duration::ZERO, request_headers: vec![], response_headers: vec![] },
     ];
-    let json: Value = serde_json::from_str(&TraceDto::new(&entries, 3).to_json()).unwrap();
+    let json: Value = serde_json::from_str(&to_json(&TraceDto::new(&entries, 3))).unwrap();
     assert_eq!(json["dropped"], 3);
     assert_eq!(json["entries"][0]["durationMs"], 25.0);
     assert_eq!(json["entries"][0]["requestHeaders"], json!([["authorization", "<redacted>"]]));
@@ -150,4 +150,30 @@ fn a_user_page_is_users_done_and_an_optional_failure() {
     let failed = Failure::Cancelled;
     let last = serde_json::to_value(UserPageDto { users: &[], done: true, failure: Some(FailureDto::from_failure(&failed)) }).unwrap();
     assert_eq!(last["failure"]["kind"], "Cancelled");
+}
+
+#[test]
+fn the_fallback_documents_read_as_empty_or_as_an_internal_failure() {
+    // What each exported function answers after a caught panic: typed documents, read by the
+    // same C# records as any other answer.
+    let parse = |json: String| serde_json::from_str::<Value>(&json).expect("fallback json");
+    assert_eq!(parse(to_json(&TraceDto::empty())), json!({"entries": [], "dropped": 0}));
+    assert_eq!(parse(to_json(&Vec::<OutcomeDto<'_>>::new())), json!([]));
+    let summary = parse(to_json(&SummaryDto::default()));
+    assert_eq!((summary["revoked"].clone(), summary["failed"].clone(), summary["message"].clone()), (json!(0), json!(0), json!("")));
+    let session = parse(to_json(&SessionDto::default()));
+    assert!(session.get("graphEndpoint").is_none(), "C# then shows the environment's endpoint: {session}");
+    let internal = json!({"kind": "Other", "message": INTERNAL_ERROR_MESSAGE, "retriesExhausted": false});
+    assert_eq!(parse(to_json(&UserPageDto::failed(FailureDto::internal()))), json!({"users": [], "done": true, "failure": internal}));
+    let outcome = parse(to_json(&OutcomeDto::failed_locally("me", 0, Duration::ZERO, FailureDto::internal())));
+    assert_eq!((outcome["tag"].clone(), outcome["input"].clone(), outcome["succeeded"].clone(), outcome["failure"].clone()), (json!(0), json!("me"), json!(false), internal));
+}
+
+#[test]
+fn an_app_only_signed_in_revocation_is_a_delegated_sign_in_required_failure() {
+    let outcome = serde_json::to_value(OutcomeDto::failed_locally("app", 0, Duration::from_millis(2), FailureDto::delegated_sign_in_required())).unwrap();
+    assert_eq!(outcome["failure"]["kind"], "DelegatedSignInRequired");
+    assert_eq!(outcome["failure"]["message"], crate::contract::DELEGATED_SIGN_IN_REQUIRED_MESSAGE);
+    assert_eq!(outcome["durationMs"], 2.0);
+    assert!(outcome.get("httpStatus").is_none());
 }
