@@ -46,7 +46,7 @@ public sealed class RevokeEntraSignedInUserAllRefreshTokenCommand : NativeCmdlet
         }
 
         WriteVerbose($"Revoking the sessions of {target} (POST /v1.0/me/revokeSignInSessions).");
-        OutcomeRecord outcome = OutcomeRecord.Parse(started.Run().IntoString());
+        OutcomeRecord outcome = NativeJson.Outcome(started.Run().IntoString());
         // One line per request sent (retries included), as the bulk cmdlet writes them.
         RequestTraceWriter.Write(this, started.TakeTrace().IntoString());
         if (outcome.Succeeded)

@@ -113,7 +113,7 @@ internal sealed class RevokeJobPump : IDisposable
     /// <summary>The closing summary of a run of more than one user, figures from the engine.</summary>
     private void WriteSummary()
     {
-        SummaryRecord? record = SummaryRecord.Parse(job.Summary().IntoString());
+        SummaryRecord? record = NativeJson.Summary(job.Summary().IntoString());
         if (record is null)
         {
             return;
@@ -147,7 +147,7 @@ internal sealed class RevokeJobPump : IDisposable
 
     private void Drain(uint waitMs)
     {
-        List<OutcomeRecord> outcomes = OutcomeRecord.ParseMany(job.TakeOutcomes(DrainBatch, waitMs).IntoString());
+        List<OutcomeRecord> outcomes = NativeJson.Outcomes(job.TakeOutcomes(DrainBatch, waitMs).IntoString());
         if (tracing)
         {
             RequestTraceWriter.Write(cmdlet, job.TakeTrace().IntoString());

@@ -1,6 +1,7 @@
 //! JSON documents that cross the boundary: options in, outcomes and context out.
 //! JSON keeps the C ABI small and stable while the records grow; C# reads it with
-//! System.Text.Json (in the box, no extra assembly).
+//! System.Text.Json (in the box, no extra assembly) into classes generated from the
+//! `boundary_document!` declarations here (`records`).
 
 use chrono::SecondsFormat;
 use entra_core::engine::DEFAULT_THROTTLE_LIMIT;
@@ -115,36 +116,39 @@ fn default_max_retry() -> u32 {
     DEFAULT_MAX_RETRIES
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OutcomeDto<'a> {
-    tag: u64,
-    input: &'a str,
-    succeeded: bool,
-    attempts: u32,
-    duration_ms: f64,
-    completed_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    http_status: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    request_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    client_request_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    failure: Option<FailureDto<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    verification: Option<VerificationDto>,
+boundary_document! {
+    /// One outcome as the native engine reports it: a bulk job's, or the signed-in revocation's.
+    #[csharp = "OutcomeRecord"]
+    pub struct OutcomeDto<'a> {
+        tag: u64 => "ulong",
+        input: &'a str => "string",
+        succeeded: bool => "bool",
+        attempts: u32 => "int",
+        duration_ms: f64 => "double",
+        completed_at: String => "DateTimeOffset",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        http_status: Option<u16> => "int?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        request_id: Option<&'a str> => "string?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        client_request_id: Option<&'a str> => "string?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        failure: Option<FailureDto<'a>> => "FailureRecord?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        verification: Option<VerificationDto> => "VerificationRecord?",
+    }
 }
 
-/// -Verify's finding for a successful revocation; `warning` names the user when not verified.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct VerificationDto {
-    verified: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sign_in_sessions_valid_from: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    warning: Option<String>,
+boundary_document! {
+    /// -Verify's finding for a successful revocation; the warning (naming the user when not verified) comes from Rust.
+    #[csharp = "VerificationRecord"]
+    struct VerificationDto {
+        verified: bool => "bool",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sign_in_sessions_valid_from: Option<String> => "DateTimeOffset?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        warning: Option<String> => "string?",
+    }
 }
 
 impl VerificationDto {
@@ -157,19 +161,26 @@ impl VerificationDto {
     }
 }
 
-/// The closing summary of a run: the figures, and the line the information stream shows
-/// (all zero and no message by default: the fallback of `summary`).
-#[derive(Debug, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SummaryDto {
-    revoked: u64,
-    verified: u64,
-    not_verified: u64,
-    failed: u64,
-    failed_by_kind: serde_json::Map<String, serde_json::Value>,
-    throttle_wait_ms: f64,
-    elapsed_ms: f64,
-    message: String,
+boundary_document! {
+    /// A run's closing summary: the figures, and the line the information stream shows.
+    #[csharp = "SummaryRecord"]
+    pub struct SummaryDto {
+        revoked: u64 => "long",
+        verified: u64 => "long",
+        not_verified: u64 => "long",
+        failed: u64 => "long",
+        failed_by_kind: serde_json::Map<String, serde_json::Value> => "Dictionary<string, long>?",
+        throttle_wait_ms: f64 => "double",
+        elapsed_ms: f64 => "double",
+        message: String => "string?",
+    }
+}
+
+/// All zero and no message: the fallback of `summary`.
+impl Default for SummaryDto {
+    fn default() -> Self {
+        Self { revoked: 0, verified: 0, not_verified: 0, failed: 0, failed_by_kind: serde_json::Map::new(), throttle_wait_ms: 0.0, elapsed_ms: 0.0, message: String::new() }
+    }
 }
 
 impl SummaryDto {
@@ -187,22 +198,24 @@ impl SummaryDto {
     }
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FailureDto<'a> {
-    kind: FailureKind,
-    message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    http_status: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    request_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    client_request_id: Option<&'a str>,
-    retries_exhausted: bool,
+boundary_document! {
+    /// Why an operation failed, with what Microsoft support asks for when Graph answered.
+    #[csharp = "FailureRecord"]
+    pub struct FailureDto<'a> {
+        kind: FailureKind => "FailureKind",
+        message: String => "string",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        code: Option<&'a str> => "string?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        date: Option<&'a str> => "string?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        http_status: Option<u16> => "int?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        request_id: Option<&'a str> => "string?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        client_request_id: Option<&'a str> => "string?",
+        retries_exhausted: bool => "bool",
+    }
 }
 
 impl<'a> OutcomeDto<'a> {
@@ -294,14 +307,20 @@ impl<'a> FailureDto<'a> {
     }
 }
 
-/// One page of Get-EntraUser: users as Graph sent them, or the failure that ended the listing.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UserPageDto<'a> {
-    pub users: &'a [serde_json::Map<String, serde_json::Value>],
-    pub done: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub failure: Option<FailureDto<'a>>,
+boundary_document! {
+    /// One page of Get-EntraUser: users as Graph sent them, or the failure that ended the listing.
+    #[csharp = "UserPage"]
+    pub struct UserPageDto<'a> {
+        pub users: &'a [serde_json::Map<String, serde_json::Value>] => "List<Dictionary<string, JsonElement>>",
+        pub done: bool => "bool",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub failure: Option<FailureDto<'a>> => "FailureRecord?",
+    }
+}
+
+/// The generated C# classes (`records::all`).
+pub(crate) fn csharp_records() -> Vec<crate::records::CsRecord> {
+    vec![OutcomeDto::CSHARP, VerificationDto::CSHARP, FailureDto::CSHARP, SummaryDto::CSHARP, UserPageDto::CSHARP]
 }
 
 impl<'a> UserPageDto<'a> {
