@@ -49,13 +49,13 @@ function Invoke-CargoBuild {
 
 function Update-Bindings {
     # Regenerates cmdlets/Native/Interop.g.cs from the FFI crate's inventory, and Contract.g.cs
-    # beside it from its contract (the equivalent of
+    # and Records.g.cs beside it from its contract and its JSON documents (the equivalent of
     # `cargo run -p entra-bindgen -- cmdlets/Native/Interop.g.cs`, with the binary just built).
-    # The file is committed, so a change to the Rust API shows as a diff, and the staleness
+    # The files are committed, so a change to the Rust API shows as a diff, and the staleness
     # test in cargo test catches a forgotten regeneration.
     param([Parameter(Mandatory)] [string] $RepoRoot, [Parameter(Mandatory)] [string] $Configuration)
     $generator = Join-Path (Get-CargoProfileDir $RepoRoot $Configuration) (Get-ExecutableName 'entra-bindgen')
-    Write-Step 'Regenerating cmdlets/Native/Interop.g.cs and Contract.g.cs'
+    Write-Step 'Regenerating cmdlets/Native/Interop.g.cs, Contract.g.cs and Records.g.cs'
     Invoke-Native $generator @('cmdlets/Native/Interop.g.cs') -What 'Binding generation'
 }
 

@@ -84,12 +84,14 @@ BeforeAll {
     $RevokeHelpText = Get-Help Revoke-EntraUserAllRefreshToken -Full | Out-String -Width 4000
     $AboutText = Get-Help about_Microsoft.Graph.Entra.Rs | Out-String -Width 4000
 
-    # The error ids and categories the cmdlets give for each kind of Graph failure (the kinds of
-    # FailureRecord.Kind), from the assembly itself so the help cannot drift from the code.
+    # The error ids and categories the cmdlets give for each kind of Graph failure (the
+    # FailureKind enum generated from Rust), from the assembly itself so the help cannot drift
+    # from the code.
     $errorRecords = (Get-Module Microsoft.Graph.Entra.Rs).ImplementingAssembly.GetType('Microsoft.Graph.Entra.Rs.Errors.GraphErrorRecords', $true)
     $classify = $errorRecords.GetMethod('Classify', [System.Reflection.BindingFlags]'Public, NonPublic, Static')
+    $kindType = $classify.GetParameters()[0].ParameterType
     $GraphErrors = foreach ($kind in 'InvalidArgument', 'BadRequest', 'Authentication', 'PermissionDenied', 'NotFound', 'Throttled', 'Unavailable', 'Cancelled', 'Other') {
-        $tuple = $classify.Invoke($null, @($kind))
+        $tuple = $classify.Invoke($null, @([Enum]::Parse($kindType, $kind)))
         @{ Kind = $kind; ErrorId = $tuple.Item1; Category = "$($tuple.Item2)" }
     }
     $GraphErrors += @{ Kind = '(not connected)'; ErrorId = 'NotConnected'; Category = 'AuthenticationError' }

@@ -250,6 +250,34 @@ Describe 'Revoke-EntraUserAllRefreshToken' {
             Get-RevocationCount $Adele.Id | Should -Be 0
         }
 
+        It 'names the piped Get-EntraUser object as the TargetObject of its error, and the result keeps the identifier' {
+            # Read-only token: Get-EntraUser finds the users, their revocations are refused (403).
+            Add-GraphEmulatorToken -Token 'revoke-tests-read-only' -Roles 'User.Read.All' | Out-Null
+            Connect-GraphEmulator -Name $EnvironmentName -Token 'revoke-tests-read-only'
+            $users = @((Get-EntraUser -UserId $Adele.Upn), (Get-EntraUser -UserId $Alex.Id))
+            $errors = $null
+            $users | Revoke-EntraUserAllRefreshToken -ErrorAction SilentlyContinue -ErrorVariable errors | Should -BeNullOrEmpty
+            $errors | Should -HaveCount 2
+            foreach ($user in $users) {
+                $e = @($errors | Where-Object { $_.TargetObject.Id -eq $user.Id })
+                $e | Should -HaveCount 1
+                [object]::ReferenceEquals($e[0].TargetObject, $user) | Should -BeTrue -Because 'the error names the very object piped'
+                $e[0].TargetObject.PSObject.TypeNames | Should -Contain 'Microsoft.Graph.Entra.Rs.User'
+                $e[0].FullyQualifiedErrorId | Should -BeExactly "PermissionDenied,$CommandId"
+            }
+        }
+
+        It 'names a piped CSV row as the TargetObject of its error while the others succeed with their identifiers' {
+            $rows = "UserPrincipalName`n$($Adele.Upn)`nnobody@contoso.com" | ConvertFrom-Csv
+            $errors = $null
+            $results = $rows | Revoke-EntraUserAllRefreshToken -ErrorAction SilentlyContinue -ErrorVariable errors
+            $results.UserId | Should -BeExactly @($Adele.Upn)
+            $errors | Should -HaveCount 1
+            $errors[0].FullyQualifiedErrorId | Should -BeExactly "UserNotFound,$CommandId"
+            [object]::ReferenceEquals($errors[0].TargetObject, $rows[1]) | Should -BeTrue
+            $errors[0].TargetObject.UserPrincipalName | Should -BeExactly 'nobody@contoso.com'
+        }
+
         It 'reports a token Graph does not accept as AuthenticationError' {
             Connect-GraphEmulator -Name $EnvironmentName -Token 'revoke-tests-unknown-token'
             $errors = $null

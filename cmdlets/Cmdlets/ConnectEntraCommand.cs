@@ -203,11 +203,7 @@ public sealed class ConnectEntraCommand : NativeCmdlet
     }
 
     /// <summary>The kind of credential the native session says it uses (ClientSecret, Certificate, …).</summary>
-    private static string CredentialKindOf(GraphSession session)
-    {
-        using var doc = System.Text.Json.JsonDocument.Parse(session.Describe().IntoString());
-        return doc.RootElement.TryGetProperty("authType", out var type) ? type.GetString() ?? "" : "";
-    }
+    private static string CredentialKindOf(GraphSession session) => SessionRecord.Of(session).AuthType;
 
     private string WithSecret(SignInFlow signIn, SecureString secret)
     {

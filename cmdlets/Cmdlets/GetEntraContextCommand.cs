@@ -1,7 +1,4 @@
-using System;
-using System.Linq;
 using System.Management.Automation;
-using System.Text.Json;
 using Microsoft.Graph.Entra.Rs.Connection;
 using Microsoft.Graph.Entra.Rs.Models;
 
@@ -16,25 +13,20 @@ public sealed class GetEntraContextCommand : PSCmdlet
     {
         EntraContext? context = EntraConnection.WithSession((session, info) =>
         {
-            using JsonDocument doc = JsonDocument.Parse(session.Describe().IntoString());
-            JsonElement root = doc.RootElement;
-            string? Text(string name) => root.TryGetProperty(name, out JsonElement e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
-            string[] List(string name) => root.TryGetProperty(name, out JsonElement e) && e.ValueKind == JsonValueKind.Array
-                ? e.EnumerateArray().Select(x => x.GetString() ?? "").ToArray()
-                : Array.Empty<string>();
+            SessionRecord described = SessionRecord.Of(session);
             return new EntraContext
             {
-                TenantId = Text("tenantId"),
-                ClientId = Text("clientId"),
-                Account = Text("account"),
+                TenantId = described.TenantId,
+                ClientId = described.ClientId,
+                Account = described.Account,
                 AuthType = AuthenticationKinds.AuthType(info.TokenCredentialType),
                 TokenCredentialType = info.TokenCredentialType,
-                TokenKind = Text("tokenKind") ?? "",
-                Scopes = List("scopes"),
-                Roles = List("roles"),
-                ExpiresOn = Text("expiresOn") is { } expires ? DateTimeOffset.Parse(expires, System.Globalization.CultureInfo.InvariantCulture) : null,
+                TokenKind = described.TokenKind,
+                Scopes = described.Scopes,
+                Roles = described.Roles,
+                ExpiresOn = described.ExpiresOn,
                 Environment = info.Environment.Name,
-                GraphEndpoint = Text("graphEndpoint") ?? info.Environment.GraphEndpoint,
+                GraphEndpoint = described.GraphEndpoint ?? info.Environment.GraphEndpoint,
                 ConnectedAt = info.ConnectedAt,
             };
         });

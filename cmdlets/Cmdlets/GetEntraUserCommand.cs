@@ -95,7 +95,7 @@ public sealed class GetEntraUserCommand : NativeCmdlet
     {
         while (true)
         {
-            UserPage page = UserPage.Parse(handle.NextPage().IntoString());
+            UserPage page = NativeJson.Page(handle.NextPage().IntoString());
             RequestTraceWriter.Write(this, handle.TakeTrace().IntoString());
             foreach (var user in page.Users)
             {

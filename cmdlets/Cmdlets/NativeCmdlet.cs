@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using System.Reflection;
 using Microsoft.Graph.Entra.Rs.Connection;
 using Microsoft.Graph.Entra.Rs.Errors;
 using Microsoft.Graph.Entra.Rs.Native;
@@ -14,6 +15,16 @@ namespace Microsoft.Graph.Entra.Rs.Cmdlets;
 /// </summary>
 public abstract class NativeCmdlet : PSCmdlet, IDisposable
 {
+    /// <summary>
+    /// The engine's current pipeline object. PowerShell gives compiled cmdlets no public access
+    /// to it ($_ is not set for them, and a bound string parameter has lost the object), but
+    /// error records should name what the user piped. The internal property has carried it
+    /// since PowerShell 1; if a future engine drops it, <see cref="PipedObjectOr"/> falls back
+    /// to the bound value.
+    /// </summary>
+    private static readonly PropertyInfo? CurrentPipelineObjectProperty =
+        typeof(Cmdlet).BaseType?.GetProperty("CurrentPipelineObject", BindingFlags.Instance | BindingFlags.NonPublic);
+
     private readonly object operationGate = new();
     private IDisposable? operation;
     private Action? cancelOperation;
@@ -55,6 +66,23 @@ public abstract class NativeCmdlet : PSCmdlet, IDisposable
         bool found = ErrorRecordFactory.TryGetNativeLoadFailure(exception, out Exception loadFailure);
         error = found ? ErrorRecordFactory.NativeLibraryUnavailable(loadFailure) : null!;
         return found;
+    }
+
+    /// <summary>
+    /// What the user piped for the record being processed (a Get-EntraUser or Get-MgUser object,
+    /// a CSV row, a string), for ErrorRecord.TargetObject; <paramref name="bound"/> when the value
+    /// came as an argument rather than from the pipeline.
+    /// </summary>
+    protected object PipedObjectOr(object bound)
+    {
+        if (!MyInvocation.ExpectingInput || CurrentPipelineObjectProperty?.GetValue(this) is not PSObject piped)
+        {
+            return bound;
+        }
+
+        // A custom object (Get-EntraUser, Import-Csv) is its PSObject; anything else is itself,
+        // so a piped string stays a string.
+        return piped.BaseObject is PSCustomObject ? piped : piped.BaseObject;
     }
 
     /// <summary>Makes <paramref name="handle"/> the operation StopProcessing cancels and Dispose releases.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Text.Json;
+using Microsoft.Graph.Entra.Rs.Connection;
 using Microsoft.Graph.Entra.Rs.Errors;
 using Microsoft.Graph.Entra.Rs.Models;
 using Microsoft.Graph.Entra.Rs.Native;
@@ -32,8 +33,7 @@ public sealed class RevokeEntraSignedInUserAllRefreshTokenCommand : NativeCmdlet
         string? account = null;
         SignedInRevocationHandle started = StartWithSession(session =>
         {
-            using JsonDocument doc = JsonDocument.Parse(session.Describe().IntoString());
-            account = doc.RootElement.TryGetProperty("account", out JsonElement a) ? a.GetString() : null;
+            account = SessionRecord.Of(session).Account;
             string options = JsonSerializer.Serialize(new { userAgent = UserAgent.For(this), maxRetry = MaxRetry, trace = RequestTraceWriter.LevelFor(this) });
             return SignedInRevocationHandle.Start(session, options.Utf8());
         });
@@ -46,7 +46,7 @@ public sealed class RevokeEntraSignedInUserAllRefreshTokenCommand : NativeCmdlet
         }
 
         WriteVerbose($"Revoking the sessions of {target} (POST /v1.0/me/revokeSignInSessions).");
-        OutcomeRecord outcome = OutcomeRecord.ParseMany("[" + started.Run().IntoString() + "]")[0];
+        OutcomeRecord outcome = NativeJson.Outcome(started.Run().IntoString());
         // One line per request sent (retries included), as the bulk cmdlet writes them.
         RequestTraceWriter.Write(this, started.TakeTrace().IntoString());
         if (outcome.Succeeded)
@@ -61,17 +61,20 @@ public sealed class RevokeEntraSignedInUserAllRefreshTokenCommand : NativeCmdlet
     private static ErrorRecord ToErrorRecord(OutcomeRecord outcome)
     {
         FailureRecord failure = outcome.Failure!;
-        if (failure.Kind == NativeContract.DelegatedSignInRequiredKind)
+        if (failure.Kind == FailureKind.DelegatedSignInRequired)
         {
+            // Not a Graph answer (nothing was sent), so no GraphRequestException; id, category
+            // and advice still come from the one mapping.
+            (string errorId, ErrorCategory category, string? action) = GraphErrorRecords.Classify(failure.Kind);
             return ErrorRecordFactory.Create(
                 new InvalidOperationException($"Revoking the signed-in user's sessions failed: {failure.Message}"),
-                NativeContract.DelegatedSignInRequiredKind,
-                ErrorCategory.InvalidOperation,
+                errorId,
+                category,
                 null,
-                "Connect as the user whose sessions should end: Connect-Entra -Scopes User.RevokeSessions.All -UseDeviceCode. To revoke another user's sessions with this connection, use Revoke-EntraUserAllRefreshToken -UserId.");
+                action);
         }
 
-        if (failure.Kind == "PermissionDenied")
+        if (failure.Kind == FailureKind.PermissionDenied)
         {
             failure.Message += " The signed-in user's token needs the delegated permission User.RevokeSessions.All (Connect-Entra -Scopes User.RevokeSessions.All).";
         }

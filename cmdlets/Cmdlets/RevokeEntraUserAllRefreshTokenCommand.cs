@@ -55,7 +55,7 @@ public sealed class RevokeEntraUserAllRefreshTokenCommand : NativeCmdlet
     {
         if (ShouldProcess($"user '{UserId}'", "Revoke all refresh tokens and sign-in sessions"))
         {
-            pump!.Submit(UserId);
+            pump!.Submit(UserId, PipedObjectOr(UserId));
         }
     }
 

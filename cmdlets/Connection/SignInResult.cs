@@ -16,10 +16,9 @@ internal sealed class SignInResult
     public bool SignedIn => Status == "signedIn";
     public bool Pending => Status == "pending";
 
-    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public static SignInResult Parse(string json) =>
-        JsonSerializer.Deserialize<SignInResult>(json, Options) ?? new SignInResult { Status = "failed", Error = new SignInError { Kind = "Internal", Message = "The native library gave no answer." } };
+        JsonSerializer.Deserialize<SignInResult>(json, Native.NativeJson.Options) ?? new SignInResult { Status = "failed", Error = new SignInError { Kind = "Internal", Message = "The native library gave no answer." } };
 }
 
 internal sealed class SignInError

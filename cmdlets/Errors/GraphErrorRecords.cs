@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Text;
+using Microsoft.Graph.Entra.Rs.Native;
 using Microsoft.Graph.Entra.Rs.Revocation;
 
 namespace Microsoft.Graph.Entra.Rs.Errors;
@@ -17,22 +18,32 @@ internal static class GraphErrorRecords
     {
         (string errorId, ErrorCategory category, string? action) = Classify(failure.Kind);
         var exception = new GraphRequestException(
-            Describe(failure, what, attempts), failure.Kind, failure.Code, failure.HttpStatus, failure.RequestId, failure.ClientRequestId, failure.Date, attempts);
+            Describe(failure, what, attempts), failure.Kind.ToString(), failure.Code, failure.HttpStatus, failure.RequestId, failure.ClientRequestId, failure.Date, attempts);
         return ErrorRecordFactory.Create(exception, errorId, category, targetObject, action);
     }
 
-    /// <summary>Stable error ids per failure kind (PowerShell appends the cmdlet's class name).</summary>
-    public static (string ErrorId, ErrorCategory Category, string? RecommendedAction) Classify(string kind) => kind switch
+    /// <summary>The error id of a kind no mapping names (Other, or a value newer than this assembly).</summary>
+    public const string GenericErrorId = "GraphError";
+
+    /// <summary>
+    /// Stable error ids per failure kind (PowerShell appends the cmdlet's class name). Every
+    /// named kind has its own arm (tests/ErrorRecords.Tests.ps1 checks that only Other falls
+    /// through); the default keeps a value from a newer native library an ordinary error.
+    /// </summary>
+    public static (string ErrorId, ErrorCategory Category, string? RecommendedAction) Classify(FailureKind kind) => kind switch
     {
-        "InvalidArgument" => ("InvalidUserId", ErrorCategory.InvalidArgument, "Pass the user's object id (GUID) or userPrincipalName."),
-        "NotFound" => ("UserNotFound", ErrorCategory.ObjectNotFound, "Check the object id or userPrincipalName; Get-EntraUser finds users."),
-        "PermissionDenied" => ("PermissionDenied", ErrorCategory.PermissionDenied, "Grant the identity the User.RevokeSessions.All permission (least privileged), then reconnect."),
-        "Authentication" => ("AuthenticationFailed", ErrorCategory.AuthenticationError, "Run Connect-Entra again to get a valid token."),
-        "Throttled" => ("Throttled", ErrorCategory.LimitsExceeded, "Graph kept throttling after all retries: run again later or raise -MaxRetry."),
-        "Unavailable" => ("GraphUnavailable", ErrorCategory.ResourceUnavailable, "Graph or the network failed after all retries: run the command again for this user."),
-        "Cancelled" => ("Cancelled", ErrorCategory.OperationStopped, "Run the command again for this user; its revocation was not confirmed."),
-        "BadRequest" => ("BadRequest", ErrorCategory.InvalidOperation, null),
-        _ => ("GraphError", ErrorCategory.NotSpecified, null),
+        FailureKind.InvalidArgument => ("InvalidUserId", ErrorCategory.InvalidArgument, "Pass the user's object id (GUID) or userPrincipalName."),
+        FailureKind.NotFound => ("UserNotFound", ErrorCategory.ObjectNotFound, "Check the object id or userPrincipalName; Get-EntraUser finds users."),
+        FailureKind.PermissionDenied => ("PermissionDenied", ErrorCategory.PermissionDenied, "Grant the identity the User.RevokeSessions.All permission (least privileged), then reconnect."),
+        FailureKind.Authentication => ("AuthenticationFailed", ErrorCategory.AuthenticationError, "Run Connect-Entra again to get a valid token."),
+        FailureKind.Throttled => ("Throttled", ErrorCategory.LimitsExceeded, "Graph kept throttling after all retries: run again later or raise -MaxRetry."),
+        FailureKind.Unavailable => ("GraphUnavailable", ErrorCategory.ResourceUnavailable, "Graph or the network failed after all retries: run the command again for this user."),
+        FailureKind.Cancelled => ("Cancelled", ErrorCategory.OperationStopped, "Run the command again for this user; its revocation was not confirmed."),
+        FailureKind.BadRequest => ("BadRequest", ErrorCategory.InvalidOperation, null),
+        FailureKind.DelegatedSignInRequired => (nameof(FailureKind.DelegatedSignInRequired), ErrorCategory.InvalidOperation,
+            "Connect as the user whose sessions should end: Connect-Entra -Scopes User.RevokeSessions.All -UseDeviceCode. To revoke another user's sessions with this connection, use Revoke-EntraUserAllRefreshToken -UserId."),
+        FailureKind.Other => (GenericErrorId, ErrorCategory.NotSpecified, null),
+        _ => (GenericErrorId, ErrorCategory.NotSpecified, null),
     };
 
     private static string Describe(FailureRecord failure, string what, int attempts)

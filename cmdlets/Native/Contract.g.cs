@@ -32,7 +32,29 @@ public static class NativeContract
 
     /// <summary>DefaultUserProperties as the help shows them (a constant, for [PSDefaultValue]).</summary>
     public const string DefaultUserPropertiesText = "id, displayName, userPrincipalName, mail, userType, accountEnabled, givenName, surname, jobTitle";
+}
 
-    /// <summary>The failure kind of a signed-in revocation on an app-only connection.</summary>
-    public const string DelegatedSignInRequiredKind = "DelegatedSignInRequired";
+/// <summary>Why an operation failed (rust/ffi/src/contract.rs). The values are stable: never renumbered.</summary>
+public enum FailureKind
+{
+    /// <summary>The input was refused before any request: not a user identifier, or a query Graph would refuse.</summary>
+    InvalidArgument = 1,
+    /// <summary>Graph answered 400.</summary>
+    BadRequest = 2,
+    /// <summary>Graph did not accept the token (401).</summary>
+    Authentication = 3,
+    /// <summary>The token lacks a permission (403).</summary>
+    PermissionDenied = 4,
+    /// <summary>No such user (404).</summary>
+    NotFound = 5,
+    /// <summary>Graph kept throttling (429) after all retries.</summary>
+    Throttled = 6,
+    /// <summary>Graph or the network failed (5xx, timeout, connection) after all retries.</summary>
+    Unavailable = 7,
+    /// <summary>The operation was stopped (Ctrl+C) before its outcome was known.</summary>
+    Cancelled = 8,
+    /// <summary>Any other failure.</summary>
+    Other = 9,
+    /// <summary>The signed-in revocation on a connection without a signed-in user (app-only token); nothing was sent.</summary>
+    DelegatedSignInRequired = 10,
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Microsoft.Graph.Entra.Rs.Errors;
+using Microsoft.Graph.Entra.Rs.Native;
 
 namespace Microsoft.Graph.Entra.Rs.Revocation;
 

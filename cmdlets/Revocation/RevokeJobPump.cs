@@ -30,6 +30,12 @@ internal sealed class RevokeJobPump : IDisposable
     private readonly bool tracing;
     private bool disposed;
     private ulong nextTag;
+    /// <summary>
+    /// What the user gave for each submitted tag, for the error record of its outcome. An entry
+    /// lives from acceptance until its outcome is written, so the map holds at most what the
+    /// engine holds in flight and queued; a run ended early drops it with the pump.
+    /// </summary>
+    private readonly Dictionary<ulong, object> targets = new();
 
     private RevokeJobPump(PSCmdlet cmdlet, RevokeJobHandle job, bool tracing)
     {
@@ -54,21 +60,24 @@ internal sealed class RevokeJobPump : IDisposable
         return new RevokeJobPump(cmdlet, RevokeJobHandle.Start(session, options.Utf8()), trace != "off");
     }
 
-    /// <summary>Hands one identifier to the engine, writing finished outcomes meanwhile.</summary>
-    public void Submit(string userId)
+    /// <summary>
+    /// Hands one identifier to the engine, writing finished outcomes meanwhile;
+    /// <paramref name="target"/> (what the user piped) becomes its error record's TargetObject.
+    /// </summary>
+    public void Submit(string userId, object target)
     {
         while (true)
         {
             SubmitResult result = job.Submit(nextTag, userId.Utf8());
             if (result.IsAccepted)
             {
-                nextTag++;
+                targets.Add(nextTag++, target);
                 break;
             }
 
             if (result.IsAcceptedLast)
             {
-                nextTag++;
+                targets.Add(nextTag++, target);
                 cmdlet.WriteWarning($"'{userId}' is the signed-in user of this connection: their sessions will be revoked last, after every other user's outcome is in, so the run does not cut off its own sign-in first.");
                 break;
             }
@@ -104,7 +113,7 @@ internal sealed class RevokeJobPump : IDisposable
     /// <summary>The closing summary of a run of more than one user, figures from the engine.</summary>
     private void WriteSummary()
     {
-        SummaryRecord? record = SummaryRecord.Parse(job.Summary().IntoString());
+        SummaryRecord? record = NativeJson.Summary(job.Summary().IntoString());
         if (record is null)
         {
             return;
@@ -138,7 +147,7 @@ internal sealed class RevokeJobPump : IDisposable
 
     private void Drain(uint waitMs)
     {
-        List<OutcomeRecord> outcomes = OutcomeRecord.ParseMany(job.TakeOutcomes(DrainBatch, waitMs).IntoString());
+        List<OutcomeRecord> outcomes = NativeJson.Outcomes(job.TakeOutcomes(DrainBatch, waitMs).IntoString());
         if (tracing)
         {
             RequestTraceWriter.Write(cmdlet, job.TakeTrace().IntoString());
@@ -146,6 +155,8 @@ internal sealed class RevokeJobPump : IDisposable
 
         foreach (OutcomeRecord outcome in outcomes)
         {
+            // Removed whatever the outcome: each tag's entry ends with its outcome.
+            targets.Remove(outcome.Tag, out object? target);
             if (outcome.Succeeded)
             {
                 if (outcome.Verification?.Warning is { } warning)
@@ -157,7 +168,7 @@ internal sealed class RevokeJobPump : IDisposable
             }
             else
             {
-                cmdlet.WriteError(RevocationErrors.ToErrorRecord(outcome, outcome.Input));
+                cmdlet.WriteError(RevocationErrors.ToErrorRecord(outcome, target ?? outcome.Input));
             }
         }
 
@@ -188,6 +199,7 @@ internal sealed class RevokeJobPump : IDisposable
             }
 
             disposed = true;
+            targets.Clear();
             job.Dispose();
         }
     }

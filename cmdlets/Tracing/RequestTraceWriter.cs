@@ -12,7 +12,6 @@ namespace Microsoft.Graph.Entra.Rs.Tracing;
 /// </summary>
 internal static class RequestTraceWriter
 {
-    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     /// <summary>The trace level to ask the native side for: "off", "requests" or "headers".</summary>
     public static string LevelFor(PSCmdlet cmdlet)
@@ -29,7 +28,7 @@ internal static class RequestTraceWriter
 
     public static void Write(PSCmdlet cmdlet, string json)
     {
-        var trace = JsonSerializer.Deserialize<Trace>(json, Options);
+        var trace = JsonSerializer.Deserialize<Trace>(json, Native.NativeJson.Options);
         if (trace is null) return;
         foreach (Entry e in trace.Entries)
         {

@@ -1,7 +1,7 @@
 //! Renders `entra_ffi::contract` as C# constants (`cmdlets/Native/Contract.g.cs`), so the
 //! cmdlets' parameter ranges, defaults and names come from the one place the engine reads them.
 
-use microsoft_graph_entra_rs_native::contract::{ContractItem, ContractValue, contract};
+use microsoft_graph_entra_rs_native::contract::{ContractItem, ContractValue, FailureKind, contract};
 use std::fmt::Write;
 
 /// The complete text of the generated C# file.
@@ -19,7 +19,20 @@ pub fn generate_contract(namespace: &str) -> String {
         render(&mut text, item);
     }
     text.push_str("}\n");
+    render_failure_kind(&mut text);
     text
+}
+
+/// `FailureKind` as a C# enum with the Rust discriminants, so the cmdlets switch on a type the
+/// compiler checks instead of on strings.
+fn render_failure_kind(text: &mut String) {
+    text.push_str("\n/// <summary>Why an operation failed (rust/ffi/src/contract.rs). The values are stable: never renumbered.</summary>\n");
+    text.push_str("public enum FailureKind\n{\n");
+    for kind in FailureKind::ALL {
+        let _ = writeln!(text, "    /// <summary>{}</summary>", kind.doc());
+        let _ = writeln!(text, "    {} = {},", kind.name(), kind.code());
+    }
+    text.push_str("}\n");
 }
 
 fn render(text: &mut String, item: &ContractItem) {
@@ -70,5 +83,14 @@ mod tests {
         let text = generate_contract("N");
         assert!(text.contains("public const int MaxMaxRetry = 50;"), "{text}");
         assert!(text.contains("IReadOnlyList<string> DefaultUserProperties = new[] { \"id\", \"displayName\""), "{text}");
+    }
+
+    #[test]
+    fn renders_every_failure_kind_with_its_rust_discriminant() {
+        let text = generate_contract("N");
+        assert!(text.contains("public enum FailureKind\n{\n"), "{text}");
+        for kind in FailureKind::ALL {
+            assert!(text.contains(&format!("    {} = {},\n", kind.name(), kind.code())), "{kind:?}: {text}");
+        }
     }
 }

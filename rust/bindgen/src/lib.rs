@@ -1,9 +1,11 @@
 //! Generates the C# bindings of the native library from the FFI inventory, and the C#
-//! constants of its contract (`contract`).
+//! constants of its contract (`contract`) and the classes of its JSON documents (`records`).
 
 mod contract;
+mod records;
 
 pub use contract::generate_contract;
+pub use records::generate_records;
 
 use interoptopus_csharp::RustLibrary;
 use interoptopus_csharp::config::HeaderConfig;
@@ -18,6 +20,8 @@ pub const DLL_NAME: &str = "microsoft_graph_entra_rs_native";
 pub const COMMITTED_PATH: &str = "cmdlets/Native/Interop.g.cs";
 /// The generated contract constants, beside the bindings.
 pub const CONTRACT_FILE_NAME: &str = "Contract.g.cs";
+/// The generated classes of the JSON documents, beside the bindings.
+pub const RECORDS_FILE_NAME: &str = "Records.g.cs";
 
 /// The complete text of the generated C# file.
 pub fn generate() -> Result<String, Box<dyn std::error::Error>> {

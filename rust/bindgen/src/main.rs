@@ -1,6 +1,6 @@
 //! `entra-bindgen <path>`: writes the generated C# bindings to `<path>`
 //! (default: cmdlets/Native/Interop.g.cs under the current directory) and the contract
-//! constants to `Contract.g.cs` in the same folder.
+//! constants to `Contract.g.cs` and the document classes to `Records.g.cs` in the same folder.
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +9,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     write_if_changed(&path, &entra_bindgen::generate()?)?;
     let contract = path.with_file_name(entra_bindgen::CONTRACT_FILE_NAME);
     write_if_changed(&contract, &entra_bindgen::generate_contract(entra_bindgen::NAMESPACE))?;
+    let records = path.with_file_name(entra_bindgen::RECORDS_FILE_NAME);
+    write_if_changed(&records, &entra_bindgen::generate_records(entra_bindgen::NAMESPACE))?;
     Ok(())
 }
 

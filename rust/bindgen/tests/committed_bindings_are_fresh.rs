@@ -25,3 +25,12 @@ fn committed_contract_matches_the_ffi_contract() {
         "cmdlets/Native/Contract.g.cs is stale: run `pwsh ./build.ps1` (or `cargo run -p entra-bindgen`) and commit the result"
     );
 }
+
+#[test]
+fn committed_records_match_the_ffi_documents() {
+    let path = PathBuf::from(entra_bindgen::COMMITTED_PATH).with_file_name(entra_bindgen::RECORDS_FILE_NAME);
+    assert!(
+        committed(&path) == entra_bindgen::generate_records(entra_bindgen::NAMESPACE),
+        "cmdlets/Native/Records.g.cs is stale: run `pwsh ./build.ps1` (or `cargo run -p entra-bindgen`) and commit the result"
+    );
+}

@@ -6,11 +6,100 @@
 use entra_core::engine::{DEFAULT_THROTTLE_LIMIT, MAX_RETRY_LIMIT, MAX_THROTTLE_LIMIT, MIN_THROTTLE_LIMIT};
 use entra_core::http::DEFAULT_REQUEST_TIMEOUT;
 use entra_core::retry::policy::DEFAULT_MAX_RETRIES;
+use entra_core::outcome::FailureKind as CoreFailureKind;
 use entra_core::users::query::DEFAULT_PROPERTIES;
+use serde::Serialize;
 
-/// The failure kind of Revoke-EntraSignedInUserAllRefreshToken on a connection that has no
-/// signed-in user (app-only token); C# gives it its own error id.
-pub const DELEGATED_SIGN_IN_REQUIRED_KIND: &str = "DelegatedSignInRequired";
+/// Why an operation failed, as both sides know it: outcome documents carry the name (so the
+/// JSON and the summary's `failedByKind` stay readable), and entra-bindgen renders the enum with
+/// these discriminants as C#'s `FailureKind`, which GraphErrorRecords maps to error ids.
+/// The numbers are stable, as rustls-ffi keeps its error codes: never renumber a kind; a
+/// retired kind keeps its number reserved (leave a gap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[repr(i32)]
+pub enum FailureKind {
+    InvalidArgument = 1,
+    BadRequest = 2,
+    Authentication = 3,
+    PermissionDenied = 4,
+    NotFound = 5,
+    Throttled = 6,
+    Unavailable = 7,
+    Cancelled = 8,
+    Other = 9,
+    /// Revoke-EntraSignedInUserAllRefreshToken on a connection without a signed-in user
+    /// (app-only token): decided by the FFI crate before any request, so not a core kind.
+    DelegatedSignInRequired = 10,
+}
+
+impl FailureKind {
+    /// Every kind, in discriminant order (the generated C# enum lists them so).
+    pub const ALL: [Self; 10] = [
+        Self::InvalidArgument,
+        Self::BadRequest,
+        Self::Authentication,
+        Self::PermissionDenied,
+        Self::NotFound,
+        Self::Throttled,
+        Self::Unavailable,
+        Self::Cancelled,
+        Self::Other,
+        Self::DelegatedSignInRequired,
+    ];
+
+    /// The name in the JSON documents and the C# enum member's name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::InvalidArgument => "InvalidArgument",
+            Self::BadRequest => "BadRequest",
+            Self::Authentication => "Authentication",
+            Self::PermissionDenied => "PermissionDenied",
+            Self::NotFound => "NotFound",
+            Self::Throttled => "Throttled",
+            Self::Unavailable => "Unavailable",
+            Self::Cancelled => "Cancelled",
+            Self::Other => "Other",
+            Self::DelegatedSignInRequired => "DelegatedSignInRequired",
+        }
+    }
+
+    /// The C# enum value.
+    pub const fn code(self) -> i32 {
+        self as i32
+    }
+
+    /// What the generated C# says about the kind.
+    pub const fn doc(self) -> &'static str {
+        match self {
+            Self::InvalidArgument => "The input was refused before any request: not a user identifier, or a query Graph would refuse.",
+            Self::BadRequest => "Graph answered 400.",
+            Self::Authentication => "Graph did not accept the token (401).",
+            Self::PermissionDenied => "The token lacks a permission (403).",
+            Self::NotFound => "No such user (404).",
+            Self::Throttled => "Graph kept throttling (429) after all retries.",
+            Self::Unavailable => "Graph or the network failed (5xx, timeout, connection) after all retries.",
+            Self::Cancelled => "The operation was stopped (Ctrl+C) before its outcome was known.",
+            Self::Other => "Any other failure.",
+            Self::DelegatedSignInRequired => "The signed-in revocation on a connection without a signed-in user (app-only token); nothing was sent.",
+        }
+    }
+}
+
+impl From<CoreFailureKind> for FailureKind {
+    fn from(kind: CoreFailureKind) -> Self {
+        match kind {
+            CoreFailureKind::InvalidArgument => Self::InvalidArgument,
+            CoreFailureKind::BadRequest => Self::BadRequest,
+            CoreFailureKind::Authentication => Self::Authentication,
+            CoreFailureKind::PermissionDenied => Self::PermissionDenied,
+            CoreFailureKind::NotFound => Self::NotFound,
+            CoreFailureKind::Throttled => Self::Throttled,
+            CoreFailureKind::Unavailable => Self::Unavailable,
+            CoreFailureKind::Cancelled => Self::Cancelled,
+            CoreFailureKind::Other => Self::Other,
+        }
+    }
+}
 
 /// What the signed-in revocation answers for an app-only connection.
 pub const DELEGATED_SIGN_IN_REQUIRED_MESSAGE: &str =
@@ -48,7 +137,6 @@ pub fn contract() -> Vec<ContractItem> {
         item("DefaultClientTimeoutSeconds", "Connect-Entra -ClientTimeout when not given (seconds per request).", Int(i64::try_from(DEFAULT_REQUEST_TIMEOUT.as_secs()).unwrap_or(i64::MAX))),
         item("DefaultUserProperties", "The properties Get-EntraUser reads when -Property is not given.", TextList(DEFAULT_PROPERTIES)),
         item("DefaultUserPropertiesText", "DefaultUserProperties as the help shows them (a constant, for [PSDefaultValue]).", Text(DEFAULT_PROPERTIES_TEXT)),
-        item("DelegatedSignInRequiredKind", "The failure kind of a signed-in revocation on an app-only connection.", Text(DELEGATED_SIGN_IN_REQUIRED_KIND)),
     ]
 }
 
@@ -73,6 +161,31 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), items.len());
+    }
+
+    #[test]
+    fn failure_kind_discriminants_are_pinned() {
+        // Renumbering would silently change what compiled scripts and older bindings mean by a value.
+        let pinned = [
+            ("InvalidArgument", 1),
+            ("BadRequest", 2),
+            ("Authentication", 3),
+            ("PermissionDenied", 4),
+            ("NotFound", 5),
+            ("Throttled", 6),
+            ("Unavailable", 7),
+            ("Cancelled", 8),
+            ("Other", 9),
+            ("DelegatedSignInRequired", 10),
+        ];
+        assert_eq!(FailureKind::ALL.map(|k| (k.name(), k.code())), pinned);
+    }
+
+    #[test]
+    fn failure_kinds_serialize_as_their_names() {
+        for kind in FailureKind::ALL {
+            assert_eq!(serde_json::to_value(kind).expect("kind json"), serde_json::Value::from(kind.name()), "{kind:?}");
+        }
     }
 
     #[test]

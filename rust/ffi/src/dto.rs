@@ -1,16 +1,29 @@
 //! JSON documents that cross the boundary: options in, outcomes and context out.
 //! JSON keeps the C ABI small and stable while the records grow; C# reads it with
-//! System.Text.Json (in the box, no extra assembly).
+//! System.Text.Json (in the box, no extra assembly) into classes generated from the
+//! `boundary_document!` declarations here (`records`).
 
 use chrono::SecondsFormat;
 use entra_core::engine::DEFAULT_THROTTLE_LIMIT;
-use entra_core::outcome::{Failure, FailureKind};
+use crate::contract::{DELEGATED_SIGN_IN_REQUIRED_MESSAGE, FailureKind};
+use entra_core::outcome::{Failure, FailureKind as CoreFailureKind};
 use entra_core::retry::policy::DEFAULT_MAX_RETRIES;
 use entra_core::engine::RunSummary;
 use entra_core::trace::{RequestTrace, TraceLevel};
 use entra_core::verify::Verification;
 use entra_core::{Outcome, Session};
 use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// What a document reports when the native library itself failed (a caught panic).
+pub const INTERNAL_ERROR_MESSAGE: &str = "internal error in the native library";
+
+/// A document as JSON. The DTOs hold only strings, numbers, booleans, sequences and
+/// string-keyed maps, which serde_json always serialises, so an error here is a bug: it
+/// panics, and the exported function's panic guard answers its typed fallback document.
+pub fn to_json(document: &impl Serialize) -> String {
+    serde_json::to_string(document).unwrap_or_else(|e| panic!("a boundary document did not serialise: {e}"))
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -89,8 +102,9 @@ impl<'a> TraceDto<'a> {
         Self { entries, dropped }
     }
 
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| r#"{"entries":[],"dropped":0}"#.to_owned())
+    /// No entries: the fallback of every `take_trace`.
+    pub fn empty() -> Self {
+        Self { entries: Vec::new(), dropped: 0 }
     }
 }
 
@@ -102,36 +116,39 @@ fn default_max_retry() -> u32 {
     DEFAULT_MAX_RETRIES
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OutcomeDto<'a> {
-    tag: u64,
-    input: &'a str,
-    succeeded: bool,
-    attempts: u32,
-    duration_ms: f64,
-    completed_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    http_status: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    request_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    client_request_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    failure: Option<FailureDto<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    verification: Option<VerificationDto>,
+boundary_document! {
+    /// One outcome as the native engine reports it: a bulk job's, or the signed-in revocation's.
+    #[csharp = "OutcomeRecord"]
+    pub struct OutcomeDto<'a> {
+        tag: u64 => "ulong",
+        input: &'a str => "string",
+        succeeded: bool => "bool",
+        attempts: u32 => "int",
+        duration_ms: f64 => "double",
+        completed_at: String => "DateTimeOffset",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        http_status: Option<u16> => "int?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        request_id: Option<&'a str> => "string?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        client_request_id: Option<&'a str> => "string?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        failure: Option<FailureDto<'a>> => "FailureRecord?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        verification: Option<VerificationDto> => "VerificationRecord?",
+    }
 }
 
-/// -Verify's finding for a successful revocation; `warning` names the user when not verified.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct VerificationDto {
-    verified: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sign_in_sessions_valid_from: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    warning: Option<String>,
+boundary_document! {
+    /// -Verify's finding for a successful revocation; the warning (naming the user when not verified) comes from Rust.
+    #[csharp = "VerificationRecord"]
+    struct VerificationDto {
+        verified: bool => "bool",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sign_in_sessions_valid_from: Option<String> => "DateTimeOffset?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        warning: Option<String> => "string?",
+    }
 }
 
 impl VerificationDto {
@@ -144,18 +161,26 @@ impl VerificationDto {
     }
 }
 
-/// The closing summary of a run: the figures, and the line the information stream shows.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SummaryDto {
-    revoked: u64,
-    verified: u64,
-    not_verified: u64,
-    failed: u64,
-    failed_by_kind: serde_json::Map<String, serde_json::Value>,
-    throttle_wait_ms: f64,
-    elapsed_ms: f64,
-    message: String,
+boundary_document! {
+    /// A run's closing summary: the figures, and the line the information stream shows.
+    #[csharp = "SummaryRecord"]
+    pub struct SummaryDto {
+        revoked: u64 => "long",
+        verified: u64 => "long",
+        not_verified: u64 => "long",
+        failed: u64 => "long",
+        failed_by_kind: serde_json::Map<String, serde_json::Value> => "Dictionary<string, long>?",
+        throttle_wait_ms: f64 => "double",
+        elapsed_ms: f64 => "double",
+        message: String => "string?",
+    }
+}
+
+/// All zero and no message: the fallback of `summary`.
+impl Default for SummaryDto {
+    fn default() -> Self {
+        Self { revoked: 0, verified: 0, not_verified: 0, failed: 0, failed_by_kind: serde_json::Map::new(), throttle_wait_ms: 0.0, elapsed_ms: 0.0, message: String::new() }
+    }
 }
 
 impl SummaryDto {
@@ -173,25 +198,45 @@ impl SummaryDto {
     }
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FailureDto<'a> {
-    kind: &'static str,
-    message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    http_status: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    request_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    client_request_id: Option<&'a str>,
-    retries_exhausted: bool,
+boundary_document! {
+    /// Why an operation failed, with what Microsoft support asks for when Graph answered.
+    #[csharp = "FailureRecord"]
+    pub struct FailureDto<'a> {
+        kind: FailureKind => "FailureKind",
+        message: String => "string",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        code: Option<&'a str> => "string?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        date: Option<&'a str> => "string?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        http_status: Option<u16> => "int?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        request_id: Option<&'a str> => "string?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        client_request_id: Option<&'a str> => "string?",
+        retries_exhausted: bool => "bool",
+    }
 }
 
 impl<'a> OutcomeDto<'a> {
+    /// An outcome decided in the FFI crate without a core `Outcome` (nothing was sent, or the
+    /// library failed): tag 0, as the one-request cmdlet uses.
+    pub fn failed_locally(input: &'a str, attempts: u32, duration: Duration, failure: FailureDto<'a>) -> Self {
+        Self {
+            tag: 0,
+            input,
+            succeeded: false,
+            attempts,
+            duration_ms: duration.as_secs_f64() * 1000.0,
+            completed_at: chrono::Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
+            http_status: None,
+            request_id: None,
+            client_request_id: None,
+            failure: Some(failure),
+            verification: None,
+        }
+    }
+
     pub fn from_outcome(outcome: &'a Outcome) -> Self {
         let base = Self {
             tag: outcome.tag,
@@ -227,11 +272,27 @@ impl<'a> OutcomeDto<'a> {
     }
 }
 
+impl FailureDto<'static> {
+    /// The native library itself failed (a caught panic).
+    pub fn internal() -> Self {
+        Self::local(FailureKind::Other, INTERNAL_ERROR_MESSAGE.to_owned())
+    }
+
+    /// The signed-in revocation on a connection without a signed-in user.
+    pub fn delegated_sign_in_required() -> Self {
+        Self::local(FailureKind::DelegatedSignInRequired, DELEGATED_SIGN_IN_REQUIRED_MESSAGE.to_owned())
+    }
+
+    fn local(kind: FailureKind, message: String) -> Self {
+        Self { kind, message, code: None, date: None, http_status: None, request_id: None, client_request_id: None, retries_exhausted: false }
+    }
+}
+
 impl<'a> FailureDto<'a> {
     pub fn from_failure(failure: &'a Failure) -> Self {
         let graph = failure.graph_error();
         Self {
-            kind: kind_name(failure.kind()),
+            kind: failure.kind().into(),
             message: failure.message(),
             code: graph.map(|g| g.code.as_str()),
             date: graph.and_then(|g| g.date.as_deref()),
@@ -246,36 +307,41 @@ impl<'a> FailureDto<'a> {
     }
 }
 
-/// One page of Get-EntraUser: users as Graph sent them, or the failure that ended the listing.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UserPageDto<'a> {
-    pub users: &'a [serde_json::Map<String, serde_json::Value>],
-    pub done: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub failure: Option<FailureDto<'a>>,
-}
-
-/// Stable names C# maps to error categories and FullyQualifiedErrorIds.
-fn kind_name(kind: FailureKind) -> &'static str {
-    match kind {
-        FailureKind::InvalidArgument => "InvalidArgument",
-        FailureKind::BadRequest => "BadRequest",
-        FailureKind::Authentication => "Authentication",
-        FailureKind::PermissionDenied => "PermissionDenied",
-        FailureKind::NotFound => "NotFound",
-        FailureKind::Throttled => "Throttled",
-        FailureKind::Unavailable => "Unavailable",
-        FailureKind::Cancelled => "Cancelled",
-        FailureKind::Other => "Other",
+boundary_document! {
+    /// One page of Get-EntraUser: users as Graph sent them, or the failure that ended the listing.
+    #[csharp = "UserPage"]
+    pub struct UserPageDto<'a> {
+        pub users: &'a [serde_json::Map<String, serde_json::Value>] => "List<Dictionary<string, JsonElement>>",
+        pub done: bool => "bool",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub failure: Option<FailureDto<'a>> => "FailureRecord?",
     }
 }
 
-/// What Get-EntraContext shows. Never the token.
-#[derive(Debug, Serialize)]
+/// The generated C# classes (`records::all`).
+pub(crate) fn csharp_records() -> Vec<crate::records::CsRecord> {
+    vec![OutcomeDto::CSHARP, VerificationDto::CSHARP, FailureDto::CSHARP, SummaryDto::CSHARP, UserPageDto::CSHARP]
+}
+
+impl<'a> UserPageDto<'a> {
+    /// The last page: no users, the failure that ended the listing.
+    pub fn failed(failure: FailureDto<'a>) -> Self {
+        Self { users: &[], done: true, failure: Some(failure) }
+    }
+}
+
+/// The summary's names for the core's kinds: the same names the outcome documents carry.
+fn kind_name(kind: CoreFailureKind) -> &'static str {
+    FailureKind::from(kind).name()
+}
+
+/// What Get-EntraContext shows. Never the token. The default (nothing known) is the fallback
+/// of `describe`.
+#[derive(Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionDto {
-    graph_endpoint: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    graph_endpoint: Option<String>,
     auth_type: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     tenant_id: Option<String>,
@@ -299,7 +365,7 @@ impl SessionDto {
             (false, false) => "Opaque",
         };
         Self {
-            graph_endpoint: session.endpoint().as_str().to_owned(),
+            graph_endpoint: Some(session.endpoint().as_str().to_owned()),
             auth_type: session.tokens().kind(),
             scopes: claims.scopes.as_deref().map(|s| s.split(' ').filter(|x| !x.is_empty()).map(str::to_owned).collect()).unwrap_or_default(),
             expires_on: claims

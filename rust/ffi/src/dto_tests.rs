@@ -1,9 +1,9 @@
-//! The JSON documents of `dto` as C# reads them: the field names and shapes
-//! (cmdlets/Revocation/OutcomeRecord.cs, cmdlets/Tracing/RequestTraceWriter.cs), the failure
-//! kind names GraphErrorRecords.Classify maps to error ids, and the option defaults taken from
-//! entra-core.
+//! The JSON documents of `dto` as C# reads them: the field names and shapes (the classes
+//! generated into cmdlets/Native/Records.g.cs, and cmdlets/Tracing/RequestTraceWriter.cs), the
+//! failure kind names C# reads into its generated FailureKind, the typed fallback documents,
+//! and the option defaults taken from entra-core.
 
-use crate::dto::{FailureDto, JobOptionsDto, OutcomeDto, TraceDto, TraceLevelDto, UserPageDto};
+use crate::dto::{FailureDto, INTERNAL_ERROR_MESSAGE, JobOptionsDto, OutcomeDto, SessionDto, SummaryDto, TraceDto, TraceLevelDto, UserPageDto, to_json};
 use chrono::{TimeZone, Utc};
 use entra_core::attempt::{AttemptSuccess, TransportKind};
 use entra_core::engine::DEFAULT_THROTTLE_LIMIT;
@@ -116,7 +116,7 @@ fn traces_give_milliseconds_and_headers_as_name_value_pairs() {
         },
         RequestTrace { method: "GET".to_owned(), target: "/v1.0/users".to_owned(), status: None, error: Some("reset".to_owned()), attempt: 2, duration: Duration::ZERO, request_headers: vec![], response_headers: vec![] },
     ];
-    let json: Value = serde_json::from_str(&TraceDto::new(&entries, 3).to_json()).unwrap();
+    let json: Value = serde_json::from_str(&to_json(&TraceDto::new(&entries, 3))).unwrap();
     assert_eq!(json["dropped"], 3);
     assert_eq!(json["entries"][0]["durationMs"], 25.0);
     assert_eq!(json["entries"][0]["requestHeaders"], json!([["authorization", "<redacted>"]]));
@@ -150,4 +150,123 @@ fn a_user_page_is_users_done_and_an_optional_failure() {
     let failed = Failure::Cancelled;
     let last = serde_json::to_value(UserPageDto { users: &[], done: true, failure: Some(FailureDto::from_failure(&failed)) }).unwrap();
     assert_eq!(last["failure"]["kind"], "Cancelled");
+}
+
+#[test]
+fn the_fallback_documents_read_as_empty_or_as_an_internal_failure() {
+    // What each exported function answers after a caught panic: typed documents, read by the
+    // same C# records as any other answer.
+    let parse = |json: String| serde_json::from_str::<Value>(&json).expect("fallback json");
+    assert_eq!(parse(to_json(&TraceDto::empty())), json!({"entries": [], "dropped": 0}));
+    assert_eq!(parse(to_json(&Vec::<OutcomeDto<'_>>::new())), json!([]));
+    let summary = parse(to_json(&SummaryDto::default()));
+    assert_eq!((summary["revoked"].clone(), summary["failed"].clone(), summary["message"].clone()), (json!(0), json!(0), json!("")));
+    let session = parse(to_json(&SessionDto::default()));
+    assert!(session.get("graphEndpoint").is_none(), "C# then shows the environment's endpoint: {session}");
+    let internal = json!({"kind": "Other", "message": INTERNAL_ERROR_MESSAGE, "retriesExhausted": false});
+    assert_eq!(parse(to_json(&UserPageDto::failed(FailureDto::internal()))), json!({"users": [], "done": true, "failure": internal}));
+    let outcome = parse(to_json(&OutcomeDto::failed_locally("me", 0, Duration::ZERO, FailureDto::internal())));
+    assert_eq!((outcome["tag"].clone(), outcome["input"].clone(), outcome["succeeded"].clone(), outcome["failure"].clone()), (json!(0), json!("me"), json!(false), internal));
+}
+
+#[test]
+fn an_app_only_signed_in_revocation_is_a_delegated_sign_in_required_failure() {
+    let outcome = serde_json::to_value(OutcomeDto::failed_locally("app", 0, Duration::from_millis(2), FailureDto::delegated_sign_in_required())).unwrap();
+    assert_eq!(outcome["failure"]["kind"], "DelegatedSignInRequired");
+    assert_eq!(outcome["failure"]["message"], crate::contract::DELEGATED_SIGN_IN_REQUIRED_MESSAGE);
+    assert_eq!(outcome["durationMs"], 2.0);
+    assert!(outcome.get("httpStatus").is_none());
+}
+
+/// `duration_ms` → `durationMs`, as serde's rename_all = "camelCase" spells the JSON name.
+fn camel(snake: &str) -> String {
+    let mut words = snake.split('_');
+    let first = words.next().unwrap_or_default().to_owned();
+    first + &words.map(|w| w[..1].to_ascii_uppercase() + &w[1..]).collect::<String>()
+}
+
+/// Checks one JSON value against the C# type its generated property declares.
+fn assert_fits(record: &str, field: &str, cs_type: &str, value: &Value) {
+    let described = crate::records::all();
+    let nested = |name: &str| described.iter().find(|r| r.name == name).copied();
+    let base = cs_type.trim_end_matches('?');
+    let fits = match base {
+        "string" => value.is_string(),
+        "bool" => value.is_boolean(),
+        "int" | "long" => value.is_i64() || value.is_u64(),
+        "ulong" => value.is_u64(),
+        "double" => value.is_number(),
+        "DateTimeOffset" => value.as_str().is_some_and(|t| chrono::DateTime::parse_from_rfc3339(t).is_ok()),
+        "FailureKind" => value.as_str().is_some_and(|n| crate::contract::FailureKind::ALL.iter().any(|k| k.name() == n)),
+        "Dictionary<string, long>" => value.as_object().is_some_and(|m| m.values().all(Value::is_i64)),
+        "List<Dictionary<string, JsonElement>>" => value.as_array().is_some_and(|a| a.iter().all(Value::is_object)),
+        other => match nested(other) {
+            Some(inner) => {
+                assert_document(inner, value);
+                true
+            }
+            None => panic!("{record}.{field}: no check for the C# type {cs_type}"),
+        },
+    };
+    assert!(fits, "{record}.{field} is {cs_type} in C#, but the JSON has {value}");
+}
+
+/// A document's JSON has no field C# lacks, every field C# declares non-nullable, and values of
+/// the declared C# types.
+fn assert_document(record: crate::records::CsRecord, json: &Value) {
+    let object = json.as_object().unwrap_or_else(|| panic!("{} is an object: {json}", record.name));
+    for key in object.keys() {
+        assert!(record.fields.iter().any(|(f, _)| camel(f) == *key), "{}: C# has no property for {key}", record.name);
+    }
+    for (field, cs_type) in record.fields {
+        match object.get(&camel(field)) {
+            Some(value) => assert_fits(record.name, field, cs_type, value),
+            None => assert!(cs_type.ends_with('?'), "{}.{field} ({cs_type}) is always sent, but this JSON lacks it: {json}", record.name),
+        }
+    }
+}
+
+fn described(name: &str) -> crate::records::CsRecord {
+    crate::records::all().into_iter().find(|r| r.name == name).unwrap_or_else(|| panic!("{name} is described"))
+}
+
+#[test]
+fn every_document_serializes_to_the_fields_and_types_of_its_generated_csharp_class() {
+    let failed = Outcome { tag: 3, input: "x@contoso.com".to_owned(), attempts: 2, duration: Duration::from_millis(5), completed_at: Utc::now(), result: Err(graph(429)), verification: None };
+    let read_back = entra_core::verify::Verification::from_answer(
+        br#"{"userPrincipalName":"a@contoso.com","signInSessionsValidFromDateTime":"2026-12-01T09:00:00Z"}"#,
+        Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).unwrap(),
+    );
+    let verified = Outcome {
+        tag: u64::MAX,
+        input: "a@contoso.com".to_owned(),
+        attempts: 1,
+        duration: Duration::from_millis(7),
+        completed_at: Utc::now(),
+        result: Ok(AttemptSuccess { status: 204, request_id: Some("req".to_owned()), client_request_id: "client".to_owned() }),
+        verification: Some(read_back),
+    };
+    for outcome in [&failed, &verified] {
+        let json = serde_json::to_value(OutcomeDto::from_outcome(outcome)).unwrap();
+        assert_document(described("OutcomeRecord"), &json);
+    }
+    let verified_json = serde_json::to_value(OutcomeDto::from_outcome(&verified)).unwrap();
+    for present in ["verified", "signInSessionsValidFrom", "warning"] {
+        assert!(verified_json["verification"].get(present).is_some(), "the sample covers {present}: {verified_json}");
+    }
+
+    let summary = entra_core::engine::RunSummary {
+        revoked: 4,
+        verified: 3,
+        not_verified: 1,
+        failed: vec![(entra_core::FailureKind::Throttled, 2)],
+        throttle_wait: Duration::from_millis(10),
+        elapsed: Duration::from_secs(1),
+    };
+    assert_document(described("SummaryRecord"), &serde_json::to_value(SummaryDto::new(&summary, true)).unwrap());
+
+    let users = vec![serde_json::Map::from_iter([("id".to_owned(), json!("u1"))])];
+    assert_document(described("UserPage"), &serde_json::to_value(UserPageDto { users: &users, done: false, failure: None }).unwrap());
+    let failure = graph(404);
+    assert_document(described("UserPage"), &serde_json::to_value(UserPageDto::failed(FailureDto::from_failure(&failure))).unwrap());
 }

@@ -1,7 +1,8 @@
 //! `check_endpoints`: Add-EntraEnvironment asks the rule Connect-Entra applies
 //! (`entra_core::endpoint::GraphEndpoint`), so an environment it accepts can be connected to.
 
-use crate::panic_boundary::guard_value;
+use crate::dto::{INTERNAL_ERROR_MESSAGE, to_json};
+use crate::panic_boundary::guard_json;
 use entra_core::endpoint::GraphEndpoint;
 use interoptopus::ffi;
 use serde::Serialize;
@@ -35,17 +36,21 @@ struct EndpointPairVerdict {
 
 fn check(graph_endpoint: &str, azure_ad_endpoint: &str) -> String {
     let verdict = EndpointPairVerdict { graph_endpoint: EndpointVerdict::of(graph_endpoint), azure_ad_endpoint: EndpointVerdict::of(azure_ad_endpoint) };
-    serde_json::to_string(&verdict).unwrap_or_else(|_| FALLBACK.to_owned())
+    to_json(&verdict)
 }
 
-const FALLBACK: &str = r#"{"graphEndpoint":{"error":"internal error in the native library"},"azureADEndpoint":{"error":"internal error in the native library"}}"#;
+/// Both endpoints refused with the internal-error message: the answer after a caught panic.
+fn internal_error() -> String {
+    let refused = || EndpointVerdict { origin: None, error: Some(INTERNAL_ERROR_MESSAGE.to_owned()) };
+    to_json(&EndpointPairVerdict { graph_endpoint: refused(), azure_ad_endpoint: refused() })
+}
 
 /// Validates an environment's Graph and sign-in endpoints as Connect-Entra will. Answers JSON
 /// {"graphEndpoint":{"origin"|"error"},"azureADEndpoint":{"origin"|"error"}}: `origin` is the
 /// normalised `scheme://host[:port]`, `error` the reason in words.
 #[ffi]
 pub fn check_endpoints(graph_endpoint: ffi::String, azure_ad_endpoint: ffi::String) -> ffi::String {
-    guard_value(ffi::String::from_string(FALLBACK.to_owned()), || ffi::String::from_string(check(graph_endpoint.as_str(), azure_ad_endpoint.as_str())))
+    guard_json(internal_error, || check(graph_endpoint.as_str(), azure_ad_endpoint.as_str()))
 }
 
 #[cfg(test)]
@@ -66,5 +71,11 @@ mod tests {
         assert_eq!(json["graphEndpoint"]["error"], GraphEndpoint::parse("http://graph.example.com").unwrap_err().to_string());
         assert_eq!(json["azureADEndpoint"]["error"], GraphEndpoint::parse("https://login.example.com/tenant").unwrap_err().to_string());
         assert!(json["graphEndpoint"].get("origin").is_none());
+    }
+
+    #[test]
+    fn after_a_panic_refuses_both_endpoints_as_an_internal_error() {
+        let json: serde_json::Value = serde_json::from_str(&internal_error()).unwrap();
+        assert_eq!(json, serde_json::json!({"graphEndpoint": {"error": INTERNAL_ERROR_MESSAGE}, "azureADEndpoint": {"error": INTERNAL_ERROR_MESSAGE}}));
     }
 }

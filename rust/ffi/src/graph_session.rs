@@ -1,8 +1,8 @@
 //! `GraphSession`: a connection (endpoint + identity) that jobs are started from.
 
-use crate::dto::SessionDto;
+use crate::dto::{SessionDto, to_json};
 use crate::error::NativeError;
-use crate::panic_boundary::{guard_result, guard_value};
+use crate::panic_boundary::{guard_json, guard_result};
 use crate::sign_in::{ConnectSettingsDto, SignInFlow};
 use entra_core::{Session, SessionError};
 use interoptopus::ffi;
@@ -56,9 +56,6 @@ impl GraphSession {
     /// The connection's description as JSON (endpoint, tenant, client, account, scopes, roles,
     /// expiry). Never contains the token.
     pub fn describe(&self) -> ffi::String {
-        guard_value(ffi::String::from_string("{}".to_owned()), || {
-            let json = serde_json::to_string(&SessionDto::from_session(&self.inner)).unwrap_or_else(|_| "{}".to_owned());
-            ffi::String::from_string(json)
-        })
+        guard_json(|| to_json(&SessionDto::default()), || to_json(&SessionDto::from_session(&self.inner)))
     }
 }

@@ -1,9 +1,9 @@
 //! `RevokeJobHandle`: one cmdlet invocation's bulk revocation, driven from the pipeline thread.
 
-use crate::dto::{JobOptionsDto, OutcomeDto, SummaryDto, TraceDto};
+use crate::dto::{JobOptionsDto, OutcomeDto, SummaryDto, TraceDto, to_json};
 use crate::error::NativeError;
 use crate::graph_session::GraphSession;
-use crate::panic_boundary::{guard_result, guard_value};
+use crate::panic_boundary::{guard_json, guard_result, guard_value};
 use crate::runtime;
 use entra_core::retry::RetryPolicy;
 use entra_core::{JobOptions, RevokeJob, SubmitStatus};
@@ -78,28 +78,30 @@ impl RevokeJobHandle {
 
     /// Up to `max` finished outcomes as a JSON array, waiting up to `wait_ms` for the first.
     pub fn take_outcomes(&self, max: u32, wait_ms: u32) -> ffi::String {
-        guard_value(ffi::String::from_string("[]".to_owned()), || {
-            let outcomes = self.job.next_outcomes(max.max(1) as usize, Duration::from_millis(u64::from(wait_ms)));
-            let dtos: Vec<OutcomeDto<'_>> = outcomes.iter().map(OutcomeDto::from_outcome).collect();
-            ffi::String::from_string(serde_json::to_string(&dtos).unwrap_or_else(|_| "[]".to_owned()))
-        })
+        guard_json(
+            || to_json(&Vec::<OutcomeDto<'_>>::new()),
+            || {
+                let outcomes = self.job.next_outcomes(max.max(1) as usize, Duration::from_millis(u64::from(wait_ms)));
+                to_json(&outcomes.iter().map(OutcomeDto::from_outcome).collect::<Vec<_>>())
+            },
+        )
     }
 
     /// The requests logged since the last call as JSON {"entries":[…],"dropped":n}.
     pub fn take_trace(&self) -> ffi::String {
-        guard_value(ffi::String::from_string(r#"{"entries":[],"dropped":0}"#.to_owned()), || {
-            let (entries, dropped) = self.job.take_traces();
-            ffi::String::from_string(TraceDto::new(&entries, dropped).to_json())
-        })
+        guard_json(
+            || to_json(&TraceDto::empty()),
+            || {
+                let (entries, dropped) = self.job.take_traces();
+                to_json(&TraceDto::new(&entries, dropped))
+            },
+        )
     }
 
     /// The run's closing summary as JSON {"revoked","verified","notVerified","failed",
     /// "failedByKind","throttleWaitMs","elapsedMs","message"} (figures so far until finished).
     pub fn summary(&self) -> ffi::String {
-        guard_value(ffi::String::from_string("{}".to_owned()), || {
-            let dto = SummaryDto::new(&self.job.summary(), self.verify);
-            ffi::String::from_string(serde_json::to_string(&dto).unwrap_or_else(|_| "{}".to_owned()))
-        })
+        guard_json(|| to_json(&SummaryDto::default()), || to_json(&SummaryDto::new(&self.job.summary(), self.verify)))
     }
 
     /// 1 once input is complete and every outcome has been taken, else 0.

@@ -9,6 +9,7 @@
 
 use crate::assertion_signer::{CallbackSigner, SignAssertion};
 use crate::error::NativeError;
+use crate::dto::{INTERNAL_ERROR_MESSAGE, to_json};
 use crate::panic_boundary::{guard_result, guard_value};
 use crate::runtime;
 use entra_core::auth::device_code::DeviceCodeFlow;
@@ -276,15 +277,13 @@ impl Answer {
 }
 
 fn answer(answer: &Answer) -> ffi::String {
-    ffi::String::from_string(serde_json::to_string(answer).unwrap_or_else(|_| panicked_json().to_owned()))
+    ffi::String::from_string(to_json(answer))
 }
 
-fn panicked_json() -> &'static str {
-    r#"{"status":"failed","error":{"kind":"Internal","message":"internal error in the native library"}}"#
-}
-
+/// The answer after a caught panic: a failure of kind Internal.
 fn panicked() -> ffi::String {
-    ffi::String::from_string(panicked_json().to_owned())
+    let error = SignInErrorDto { kind: "Internal", message: INTERNAL_ERROR_MESSAGE.to_owned(), aadsts: None, error: None, http_status: None, trace_id: None, correlation_id: None };
+    answer(&Answer::Failed { error })
 }
 
 #[cfg(test)]

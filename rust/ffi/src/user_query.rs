@@ -1,10 +1,10 @@
 //! `UserQueryHandle`: Get-EntraUser's listing, fetched one page per call from the pipeline
 //! thread so each page streams into the pipeline as it arrives.
 
-use crate::dto::{FailureDto, TraceDto, TraceLevelDto, UserPageDto};
+use crate::dto::{FailureDto, TraceDto, TraceLevelDto, UserPageDto, to_json};
 use crate::error::NativeError;
 use crate::graph_session::GraphSession;
-use crate::panic_boundary::{guard_result, guard_value};
+use crate::panic_boundary::{guard_json, guard_result, guard_value};
 use crate::runtime;
 use entra_core::outcome::Failure;
 use entra_core::retry::RetryPolicy;
@@ -56,32 +56,36 @@ impl UserQueryHandle {
 
     /// The next page as JSON {"users":[…],"done":bool,"failure":{…}}; blocks until it arrives.
     pub fn next_page(&self) -> ffi::String {
-        let fallback = r#"{"users":[],"done":true,"failure":{"kind":"Other","message":"internal error in the native library","retriesExhausted":false}}"#;
-        guard_value(ffi::String::from_string(fallback.to_owned()), || {
-            let mut state = self.pager.lock();
-            let page = match &mut *state {
-                Ok(pager) => runtime::handle().block_on(pager.next_page()),
-                Err(error) => Err(error.take().map_or(Failure::Cancelled, query_failure)),
-            };
-            let json = match &page {
-                Ok(Some(users)) => serde_json::to_string(&UserPageDto { users, done: false, failure: None }),
-                Ok(None) => serde_json::to_string(&UserPageDto { users: &[], done: true, failure: None }),
-                Err(failure) => serde_json::to_string(&UserPageDto { users: &[], done: true, failure: Some(FailureDto::from_failure(failure)) }),
-            };
-            ffi::String::from_string(json.unwrap_or_else(|_| fallback.to_owned()))
-        })
+        guard_json(
+            || to_json(&UserPageDto::failed(FailureDto::internal())),
+            || {
+                let mut state = self.pager.lock();
+                let page = match &mut *state {
+                    Ok(pager) => runtime::handle().block_on(pager.next_page()),
+                    Err(error) => Err(error.take().map_or(Failure::Cancelled, query_failure)),
+                };
+                match &page {
+                    Ok(Some(users)) => to_json(&UserPageDto { users, done: false, failure: None }),
+                    Ok(None) => to_json(&UserPageDto { users: &[], done: true, failure: None }),
+                    Err(failure) => to_json(&UserPageDto::failed(FailureDto::from_failure(failure))),
+                }
+            },
+        )
     }
 
     /// The requests logged since the last call as JSON {"entries":[…],"dropped":n}.
     pub fn take_trace(&self) -> ffi::String {
-        guard_value(ffi::String::from_string(r#"{"entries":[],"dropped":0}"#.to_owned()), || {
-            let state = self.pager.lock();
-            let (entries, dropped) = match &*state {
-                Ok(pager) => pager.trace().take(),
-                Err(_) => (Vec::new(), 0),
-            };
-            ffi::String::from_string(TraceDto::new(&entries, dropped).to_json())
-        })
+        guard_json(
+            || to_json(&TraceDto::empty()),
+            || {
+                let state = self.pager.lock();
+                let (entries, dropped) = match &*state {
+                    Ok(pager) => pager.trace().take(),
+                    Err(_) => (Vec::new(), 0),
+                };
+                to_json(&TraceDto::new(&entries, dropped))
+            },
+        )
     }
 
     /// Stops the page being fetched; callable from any thread (StopProcessing).
