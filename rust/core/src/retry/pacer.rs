@@ -141,9 +141,7 @@ impl Pacer {
             // otherwise limit must not pin it to a crawl; a changed limit is measured again).
             self.limit = None;
             self.pace = None;
-            self.measuring_since = Some(now);
-            self.succeeded = 0;
-            self.paused = retry_after;
+            self.restart_measurement(now, retry_after);
             self.mark_episode(now, retry_after);
             return true;
         }
@@ -196,10 +194,15 @@ impl Pacer {
             }
             None => None,
         };
+        self.restart_measurement(now, retry_after);
+        window
+    }
+
+    /// The 429 at `now` emptied the bucket: measure the successes from here.
+    fn restart_measurement(&mut self, now: Instant, retry_after: Duration) {
         self.measuring_since = Some(now);
         self.succeeded = 0;
         self.paused = retry_after;
-        window
     }
 
     /// A send at `now` went through with `operations` of its operations accepted.
