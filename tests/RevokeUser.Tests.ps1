@@ -387,3 +387,29 @@ Describe 'Revoke-EntraUserAllRefreshToken' {
         }
     }
 }
+
+Describe 'Reading the piped object for error records (CurrentPipelineObject, no public API for it)' {
+    BeforeAll {
+        $Reader = (Get-Module Microsoft.Graph.Entra.Rs).ImplementingAssembly.GetType('Microsoft.Graph.Entra.Rs.Cmdlets.CurrentPipelineObject', $true)
+        $Of = $Reader.GetMethod('Of', [System.Reflection.BindingFlags] 'Static, NonPublic')
+        Add-Type -TypeDefinition @'
+public class EngineWithThePipelineObject {
+    public EngineWithThePipelineObject(System.Management.Automation.PSObject current) { CurrentPipelineObject = current; }
+    internal System.Management.Automation.PSObject CurrentPipelineObject { get; }
+}
+public class EngineWhereItHasAnotherType {
+    internal string CurrentPipelineObject => "not a PSObject";
+}
+'@ -ReferencedAssemblies ([System.Management.Automation.PSObject].Assembly.Location)
+    }
+
+    It 'reads the engine''s member where it exists' {
+        $row = [pscustomobject]@{ UserPrincipalName = 'AdeleV@contoso.com' }
+        $Of.Invoke($null, @([EngineWithThePipelineObject]::new([psobject] $row))) | Should -Be $row
+    }
+
+    It 'falls back (null, so the bound value is used) when the member is missing or has another type' {
+        $Of.Invoke($null, @([object]::new())) | Should -BeNullOrEmpty
+        $Of.Invoke($null, @([EngineWhereItHasAnotherType]::new())) | Should -BeNullOrEmpty
+    }
+}

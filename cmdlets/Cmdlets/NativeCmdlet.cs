@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Reflection;
 using Microsoft.Graph.Entra.Rs.Connection;
 using Microsoft.Graph.Entra.Rs.Errors;
 using Microsoft.Graph.Entra.Rs.Native;
@@ -15,16 +14,6 @@ namespace Microsoft.Graph.Entra.Rs.Cmdlets;
 /// </summary>
 public abstract class NativeCmdlet : PSCmdlet, IDisposable
 {
-    /// <summary>
-    /// The engine's current pipeline object. PowerShell gives compiled cmdlets no public access
-    /// to it ($_ is not set for them, and a bound string parameter has lost the object), but
-    /// error records should name what the user piped. The internal property has carried it
-    /// since PowerShell 1; if a future engine drops it, <see cref="PipedObjectOr"/> falls back
-    /// to the bound value.
-    /// </summary>
-    private static readonly PropertyInfo? CurrentPipelineObjectProperty =
-        typeof(Cmdlet).BaseType?.GetProperty("CurrentPipelineObject", BindingFlags.Instance | BindingFlags.NonPublic);
-
     private readonly object operationGate = new();
     private IDisposable? operation;
     private Action? cancelOperation;
@@ -75,7 +64,7 @@ public abstract class NativeCmdlet : PSCmdlet, IDisposable
     /// </summary>
     protected object PipedObjectOr(object bound)
     {
-        if (!MyInvocation.ExpectingInput || CurrentPipelineObjectProperty?.GetValue(this) is not PSObject piped)
+        if (!MyInvocation.ExpectingInput || CurrentPipelineObject.Of(this) is not { } piped)
         {
             return bound;
         }
