@@ -12,7 +12,7 @@ Describe 'Soak: 5,000 users through ~30 % injected faults' -Tag Slow {
         $report.WithoutOutcome | Should -Be 0
         $report.Duplicated | Should -Be 0
         ($report.Results + $report.Errors) | Should -Be 5000
-        $report.Errors | Should -Be 0 -Because 'ten retries outlast ~30 % random faults'
+        $report.Errors | Should -Be 0 -Because "ten retries outlast ~30 % random faults (errors by id: $($report.ErrorsById | ConvertTo-Json -Compress))"
         $report.RevokedUsers | Should -Be 5000
         $report.EarlyRetries | Should -Be 0
         $report.Throttled | Should -BeGreaterThan 500 -Because 'the faults were injected'
