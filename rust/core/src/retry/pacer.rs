@@ -262,6 +262,17 @@ mod tests {
 
     const MS: fn(u64) -> Duration = Duration::from_millis;
 
+    /// A pacer that saw Graph accept 20 operations in the second between two 429s (from `t0`).
+    fn learned_20_per_second(t0: Instant) -> Pacer {
+        let mut pacer = Pacer::default();
+        pacer.throttled(t0, MS(40));
+        for i in 1..=20 {
+            pacer.succeeded(t0 + MS(50 * i), 1);
+        }
+        pacer.throttled(t0 + MS(1000), MS(40));
+        pacer
+    }
+
     #[test]
     fn the_first_429_paces_at_its_retry_after_bounded_by_graphs_write_rate() {
         let t0 = Instant::now();
@@ -347,12 +358,7 @@ mod tests {
     #[test]
     fn near_the_learned_rate_the_pace_probes_slowly_far_from_it_it_speeds_up_fast() {
         let t0 = Instant::now();
-        let mut pacer = Pacer::default();
-        pacer.throttled(t0, MS(40));
-        for i in 1..=20 {
-            pacer.succeeded(t0 + MS(50 * i), 1);
-        }
-        pacer.throttled(t0 + MS(1000), MS(40));
+        let mut pacer = learned_20_per_second(t0);
         let start = pacer.pace().unwrap();
         // Ten seconds at the learned rate: the rate grows ~5 %, not to an open gate.
         for i in 1..=200 {
@@ -373,12 +379,7 @@ mod tests {
     #[test]
     fn a_learned_rate_is_forgotten_after_a_while_without_429s() {
         let t0 = Instant::now();
-        let mut pacer = Pacer::default();
-        pacer.throttled(t0, MS(40));
-        for i in 1..=20 {
-            pacer.succeeded(t0 + MS(50 * i), 1);
-        }
-        pacer.throttled(t0 + MS(1000), MS(40));
+        let mut pacer = learned_20_per_second(t0);
         assert!(pacer.limit().is_some());
         pacer.succeeded(t0 + MS(1000) + FORGET_LIMIT_AFTER, 1);
         assert!(pacer.limit().is_some(), "counted from the gate's reopening");
