@@ -125,7 +125,10 @@ fn in_batch_mode_a_401_renews_once_and_the_rejected_items_go_again() {
     let harness = Harness::new(|res, nth| if nth == 1 && user_index(res).is_some_and(|i| i % 2 == 0) { expired() } else { Reply::ok() });
     let tokens = Arc::new(Renewable::default());
     let job = start_with(&harness, tokens.clone(), true);
-    let inputs: Vec<String> = (0..10).map(user).collect();
+    // One send's worth: the run's opening window (its first send carries this many items). The
+    // fake rejects each even user's first request whatever its token, so a user first sent in a
+    // later send, with the renewed token, would be refused a token that never worked (final).
+    let inputs: Vec<String> = (0..entra_core::retry::adaptive_limit::INITIAL_WINDOW).map(user).collect();
 
     let outcomes = run(&job, &inputs);
 

@@ -102,9 +102,14 @@ pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit:
         // The items due now are what this send carries; the gate paces them as that many
         // revocations (Graph's quota counts items). Items that come due while it waits stay for
         // the next send, so a send never carries more than it was paced for.
-        // A send never carries more than the gate found Graph's bucket to hold.
+        // Until Graph has shown what it accepts, the run opens in operations, as an unbatched one
+        // does (see `OperationsWindow`); the permit is held while the send is on the wire.
+        let due = pending.iter().filter(|i| i.not_before <= Instant::now()).count().max(1);
+        let Some(operations) = until_cancelled_value(cancel, ctx.operations.take(due)).await else { break };
+        // A send never carries more than the gate found Graph's bucket to hold (read after the
+        // wait for the window: the first 429s may have come meanwhile).
         let cap = session.gate().weight_cap().map_or(usize::MAX, |cap| cap as usize);
-        let due = pending.iter().filter(|i| i.not_before <= Instant::now()).count().clamp(1, cap.max(1));
+        let due = operations.granted().min(cap).max(1);
         let probe = match clear_to_send(session, &*ctx, cancel, due as u32).await {
             Ok(probe) => probe,
             Err(Failure::Cancelled) => break,
@@ -159,6 +164,8 @@ pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit:
         let accepted = answers.iter().filter(|a| a.is_ok()).count() as u32;
         let throttled = answers.iter().filter(|a| a.as_ref().is_err_and(AttemptError::is_throttling)).count() as u32;
         session.gate().on_batch_answered(answers.len() as u32, accepted, throttled);
+        ctx.operations.answered(accepted as usize, throttled as usize);
+        drop(operations);
         if accepted > 0 {
             paced_send_succeeded(session, accepted);
         }

@@ -5,7 +5,7 @@ use super::summary::Tally;
 use crate::attempt::AttemptError;
 use crate::attempts::{AttemptHooks, WaitClock, close_gate_if_throttled};
 use crate::outcome::Outcome;
-use crate::retry::{AdaptiveLimit, Decision, LimitPermit, RetryPolicy};
+use crate::retry::{AdaptiveLimit, Decision, LimitPermit, OperationsWindow, RetryPolicy};
 use crate::session::Session;
 use crate::trace::TraceSink;
 use std::sync::Arc;
@@ -18,6 +18,8 @@ pub(super) struct JobContext {
     pub retry: RetryPolicy,
     pub user_agent: String,
     pub limit: Arc<AdaptiveLimit>,
+    /// `$batch` sends: slow start in operations (Graph's quota counts items, not requests).
+    pub operations: Arc<OperationsWindow>,
     pub progress: Arc<Progress>,
     pub cancel: CancellationToken,
     pub trace: Arc<TraceSink>,
@@ -42,7 +44,8 @@ impl JobContext {
         throttle_wait: Arc<WaitClock>,
         outcomes: mpsc::Sender<Outcome>,
     ) -> Self {
-        Self { session, retry, user_agent, limit, progress, cancel, trace, verify, tally, throttle_wait, outcomes }
+        let operations = OperationsWindow::new(limit.max() * super::MAX_BATCH_SIZE);
+        Self { session, retry, user_agent, limit, operations, progress, cancel, trace, verify, tally, throttle_wait, outcomes }
     }
 
     /// Hands an outcome to the consumer, waiting while its queue is full (backpressure).

@@ -58,6 +58,11 @@ impl AdaptiveLimit {
         })
     }
 
+    /// The most requests that may ever be in flight (-ThrottleLimit).
+    pub fn max(&self) -> usize {
+        self.max
+    }
+
     pub fn current_limit(&self) -> usize {
         self.state.lock().limit
     }

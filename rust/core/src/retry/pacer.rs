@@ -74,6 +74,17 @@ struct Window {
     paused_most: bool,
 }
 
+/// What a 429 ends: a measurement, or too few successes for one, or nothing being measured.
+enum Measurement {
+    Window(Window),
+    /// Too few successes to take their spacing for the rate, but enough to bound it: the bucket
+    /// was empty at both 429s, so it added fewer tokens than the successes in between plus one,
+    /// and the interval per token is longer than the time divided by that (None when pauses took
+    /// most of the time: the bucket may have filled and overflowed meanwhile).
+    TooFew { at_least: Option<Duration> },
+    Nothing,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Pacer {
     /// The interval between released operations; None: not pacing.
@@ -145,9 +156,8 @@ impl Pacer {
             self.mark_episode(now, retry_after);
             return true;
         }
-        let measured = self.measured(now, retry_after);
-        let (limit, pace) = match (measured, self.pace) {
-            (Some(window), Some(pace)) => {
+        let (limit, pace) = match (self.measured(now, retry_after), self.pace) {
+            (Measurement::Window(window), Some(pace)) => {
                 // The pace that was refused is faster than the rate; the spacing of successes is
                 // the rate, unless pauses took most of the window (the bucket filled up and
                 // overflowed meanwhile: the spacing says only that the rate is not slower), in
@@ -155,12 +165,25 @@ impl Pacer {
                 let limit = if window.paused_most { window.spacing.clamp(pace, pace.mul_f64(SLOW_DOWN)) } else { window.spacing.max(pace) };
                 (Some(limit), limit.div_f64(UNDER_THE_LIMIT))
             }
-            (Some(window), None) => (Some(window.spacing), window.spacing.div_f64(UNDER_THE_LIMIT)),
-            (None, Some(pace)) => (self.limit, pace.mul_f64(SLOW_DOWN)),
-            (None, None) => {
-                let first = retry_after.min(MAX_INITIAL_PACE);
-                // After a long pause, speeding up fast would risk another long pause.
-                (if retry_after > LONG_RETRY_AFTER { Some(first) } else { self.limit }, first)
+            (Measurement::Window(window), None) => (Some(window.spacing), window.spacing.div_f64(UNDER_THE_LIMIT)),
+            (measurement, pace) => {
+                let at_least = match measurement {
+                    Measurement::TooFew { at_least } => at_least,
+                    _ => None,
+                };
+                let (limit, pace) = match pace {
+                    Some(pace) => (self.limit, pace.mul_f64(SLOW_DOWN)),
+                    None => {
+                        let first = retry_after.min(MAX_INITIAL_PACE);
+                        // After a long pause, speeding up fast would risk another long pause.
+                        (if retry_after > LONG_RETRY_AFTER { Some(first) } else { self.limit }, first)
+                    }
+                };
+                // A token bucket's Retry-After is the time to its next token, shorter than the
+                // interval between tokens: paced at it, the next request is refused too. The
+                // bound from the successes so far spares the episodes it would take to get there
+                // a quarter at a time.
+                (limit, at_least.map_or(pace, |bound| pace.max(bound)))
             }
         };
         self.limit = limit.map(|l| l.clamp(OPEN_BELOW, MAX_PACE));
@@ -182,17 +205,19 @@ impl Pacer {
     /// Ends the measurement at the 429 at `now` and starts the next one: the spacing of the
     /// successes since the last 429 once there are enough of them (a measurement with too few
     /// goes on across this episode).
-    fn measured(&mut self, now: Instant, retry_after: Duration) -> Option<Window> {
+    fn measured(&mut self, now: Instant, retry_after: Duration) -> Measurement {
         let window = match self.measuring_since {
             Some(since) if self.succeeded >= MIN_SAMPLE && now > since => {
                 let length = now - since;
-                Some(Window { spacing: length / self.succeeded, paused_most: self.paused > length / 2 })
+                Measurement::Window(Window { spacing: length / self.succeeded, paused_most: self.paused > length / 2 })
             }
-            Some(_) => {
+            Some(since) => {
+                let length = now.saturating_duration_since(since);
+                let at_least = (self.succeeded > 0 && self.paused <= length / 2).then(|| length / (self.succeeded + 1));
                 self.paused += retry_after;
-                return None;
+                return Measurement::TooFew { at_least };
             }
-            None => None,
+            None => Measurement::Nothing,
         };
         self.restart_measurement(now, retry_after);
         window
@@ -353,6 +378,25 @@ mod tests {
         }
         pacer.throttled(t0 + MS(420), MS(50));
         assert_eq!(pacer.limit(), Some(MS(420) / 9), "measured from the first 429: 9 successes in 420 ms");
+    }
+
+    #[test]
+    fn a_429_soon_after_the_first_paces_no_faster_than_the_successes_in_between_allow() {
+        let t0 = Instant::now();
+        let mut pacer = Pacer::default();
+        // A token bucket's Retry-After is the time to its next token (10 ms), not its interval.
+        pacer.throttled(t0, MS(10));
+        pacer.succeeded(t0 + MS(20), 1);
+        pacer.throttled(t0 + MS(40), MS(10));
+        // One success in 40 ms: the bucket added fewer than two tokens, one per 20 ms or slower.
+        assert_eq!(pacer.pace(), Some(MS(20)), "not a quarter slower than 10 ms, but the bound");
+        assert_eq!(pacer.limit(), None, "a bound is not a measurement");
+
+        let mut soon = Pacer::default();
+        soon.throttled(t0, MS(10));
+        soon.succeeded(t0 + MS(11), 1);
+        soon.throttled(t0 + MS(12), MS(10));
+        assert_eq!(soon.pace(), Some(MS(10).mul_f64(SPEED_UP).mul_f64(SLOW_DOWN)), "a bound under a quarter slower never speeds the pace up");
     }
 
     #[test]

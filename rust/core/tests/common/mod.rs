@@ -437,3 +437,14 @@ pub fn mixed_expected(i: usize) -> (String, u32) {
         _ => ("ok 200".into(), 1),
     }
 }
+
+/// The items of a `$batch` request the server saw.
+pub fn batch_items(seen: &Seen) -> Vec<Value> {
+    items_of(&seen.body)
+}
+
+/// The items of a `$batch` request body.
+pub fn items_of(body: &[u8]) -> Vec<Value> {
+    let body: Value = serde_json::from_slice(body).expect("a $batch body is JSON");
+    body["requests"].as_array().expect("requests array").clone()
+}
