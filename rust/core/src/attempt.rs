@@ -54,4 +54,7 @@ pub struct AttemptSuccess {
     pub status: u16,
     pub request_id: Option<String>,
     pub client_request_id: String,
+    /// Graph's `x-ms-throttle-limit-percentage`, in percent of the limit used, when it says
+    /// (see `retry::limit_usage`).
+    pub limit_used: Option<u16>,
 }

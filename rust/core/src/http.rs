@@ -4,7 +4,7 @@
 use crate::attempt::{AttemptError, AttemptSuccess};
 use crate::auth::AccessToken;
 use crate::graph_error::{GraphError, ResponseIds};
-use crate::retry::parse_retry_after;
+use crate::retry::{limit_usage, parse_retry_after};
 use crate::text::clean_server_text;
 use crate::trace::{RequestTrace, TraceLevel, TraceSink};
 use crate::transport::{HttpAnswer, HttpRequest, Transport, TransportFailure};
@@ -153,7 +153,8 @@ fn classify(exchange: Result<HttpAnswer, TransportFailure>, client_request_id: S
     let HttpAnswer { status, headers, body } = answer;
     let ids = response_ids(&headers);
     if (200..300).contains(&status) {
-        let success = AttemptSuccess { status, request_id: ids.request_id, client_request_id: ids.client_request_id.unwrap_or(client_request_id) };
+        let limit_used = headers.get(limit_usage::HEADER).and_then(|v| v.to_str().ok()).and_then(limit_usage::parse_limit_used);
+        let success = AttemptSuccess { status, request_id: ids.request_id, client_request_id: ids.client_request_id.unwrap_or(client_request_id), limit_used };
         return (Ok((success, body)), Some(headers));
     }
     let mut ids = ids;

@@ -35,6 +35,10 @@ pub struct FaultConfig {
     /// always that many seconds (a service asking for a long pause).
     #[serde(deserialize_with = "string_or_number")]
     pub rate_limit_retry_after: Option<String>,
+    /// Answers the rate limit lets through carry `x-ms-throttle-limit-percentage` (the share of
+    /// the bucket in use, two decimals) once 80 % is in use, as Graph documents it. Off by
+    /// default: it is reported missing in practice, and clients must not depend on it.
+    pub rate_limit_usage_header: bool,
     pub seed: u64,
     /// Misbehaviours (see `misbehave`): every Graph request is answered 307 to this origin.
     pub redirect_to: Option<String>,
@@ -70,6 +74,7 @@ impl Default for FaultConfig {
             rate_limit_per_second: None,
             rate_limit_burst: None,
             rate_limit_retry_after: None,
+            rate_limit_usage_header: false,
             seed: 42,
             redirect_to: None,
             hostile_error_text: false,
@@ -195,6 +200,7 @@ mod tests {
         let d = FaultConfig::default();
         let wait = Duration::from_millis(47);
         assert_eq!(d.rate_limit_retry_after(wait), "0.047");
+        assert!(!d.rate_limit_usage_header, "Graph is reported not to send x-ms-throttle-limit-percentage");
         let whole = d.merged(&json!({"rateLimitRetryAfter": "wholeSeconds"})).unwrap();
         assert_eq!(whole.rate_limit_retry_after(wait), "1");
         assert_eq!(whole.rate_limit_retry_after(Duration::from_millis(1200)), "2");

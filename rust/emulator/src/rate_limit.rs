@@ -16,8 +16,9 @@ pub struct RateLimiter {
 }
 
 impl RateLimiter {
-    /// Takes one token; when the bucket is empty returns how long until the next one.
-    pub fn try_acquire(&self, token: &str, rate: f64, burst: f64, now: Instant) -> Result<(), Duration> {
+    /// Takes one token and returns the share of the bucket then in use (0 full, 1 empty); when
+    /// the bucket is empty returns how long until the next token.
+    pub fn try_acquire(&self, token: &str, rate: f64, burst: f64, now: Instant) -> Result<f64, Duration> {
         let mut bucket = self
             .buckets
             .entry(token.to_string())
@@ -27,7 +28,7 @@ impl RateLimiter {
         bucket.last = now;
         if bucket.tokens >= 1.0 {
             bucket.tokens -= 1.0;
-            Ok(())
+            Ok(1.0 - bucket.tokens / burst)
         } else {
             Err(Duration::from_secs_f64((1.0 - bucket.tokens) / rate))
         }
@@ -53,6 +54,7 @@ mod tests {
         assert!((wait.as_secs_f64() - 0.1).abs() < 1e-9);
         // Another token has its own bucket.
         assert!(rl.try_acquire("b", 10.0, 2.0, t0).is_ok());
+        assert_eq!(rl.try_acquire("c", 10.0, 4.0, t0), Ok(0.25), "a quarter of the bucket in use");
         // After the advertised wait a token is there.
         assert!(rl.try_acquire("a", 10.0, 2.0, t0 + wait).is_ok());
     }

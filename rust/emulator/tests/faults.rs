@@ -33,6 +33,31 @@ async fn rate_limit_answers_fractional_retry_after() {
 }
 
 #[tokio::test]
+async fn the_limit_usage_header_comes_once_most_of_the_bucket_is_used_and_only_when_asked_for() {
+    let emu = Emu::start().await;
+    // A bucket of 10 that barely refills during the test.
+    emu.config(json!({"rateLimitPerSecond": 0.001, "rateLimitBurst": 10.0, "rateLimitUsageHeader": true})).await;
+    let mut sent = vec![];
+    for _ in 0..10 {
+        let r = emu.post(REVOKE_ADELE).await;
+        assert_eq!(r.status(), 200);
+        sent.push(r.headers().get("x-ms-throttle-limit-percentage").map(|v| v.to_str().unwrap().to_owned()));
+    }
+    assert!(sent[..8].iter().all(Option::is_none), "up to 80 % used: {sent:?}");
+    assert_eq!(sent[8..], [Some("0.90".to_owned()), Some("1.00".to_owned())]);
+    let r = emu.post(REVOKE_ADELE).await;
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().get("x-ms-throttle-limit-percentage").is_none(), "a 429 says it with its Retry-After");
+
+    // Other users: Adele's 429 holds her to its Retry-After.
+    emu.config(json!({"rateLimitPerSecond": 0.001, "rateLimitBurst": 2.0, "rateLimitUsageHeader": false})).await;
+    assert_eq!(emu.post("/users/AlexW@contoso.com/revokeSignInSessions").await.status(), 200);
+    let r = emu.post("/users/MeganB@contoso.com/revokeSignInSessions").await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers().get("x-ms-throttle-limit-percentage").is_none(), "not sent unless asked for, as Graph is reported to behave");
+}
+
+#[tokio::test]
 async fn early_retries_are_counted_and_patient_ones_are_not() {
     let emu = Emu::start().await;
     emu.config(json!({"rateLimitPerSecond": 5.0, "rateLimitBurst": 1.0})).await;

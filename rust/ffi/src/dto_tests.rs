@@ -80,7 +80,7 @@ fn a_successful_outcome_has_its_ids_and_millisecond_utc_time_and_no_failure() {
         attempts: 2,
         duration: Duration::from_micros(1500),
         completed_at: Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).unwrap(),
-        result: Ok(AttemptSuccess { status: 200, request_id: Some("req-2".to_owned()), client_request_id: "client-2".to_owned() }),
+        result: Ok(AttemptSuccess { status: 200, request_id: Some("req-2".to_owned()), client_request_id: "client-2".to_owned(), limit_used: None }),
         verification: None,
     };
     let json = serde_json::to_value(OutcomeDto::from_outcome(&outcome)).unwrap();
@@ -243,7 +243,7 @@ fn every_document_serializes_to_the_fields_and_types_of_its_generated_csharp_cla
         attempts: 1,
         duration: Duration::from_millis(7),
         completed_at: Utc::now(),
-        result: Ok(AttemptSuccess { status: 204, request_id: Some("req".to_owned()), client_request_id: "client".to_owned() }),
+        result: Ok(AttemptSuccess { status: 204, request_id: Some("req".to_owned()), client_request_id: "client".to_owned(), limit_used: None }),
         verification: Some(read_back),
     };
     for outcome in [&failed, &verified] {

@@ -53,8 +53,8 @@ where
                 };
                 drop(slot);
                 report_exchange(session, &answer, probe);
-                if answer.is_ok() {
-                    paced_send_succeeded(session, 1);
+                if let Ok((success, _)) = &answer {
+                    paced_send_succeeded(session, 1, success.limit_used);
                 }
                 throttled = matches!(&answer, Err(error) if error.is_throttling());
                 state.after(session, hooks, cancel, &token, answer).await

@@ -156,8 +156,8 @@ fn outage_failure(report: OutageReport) -> Failure {
 
 /// A send went through with `operations` accepted (for a `$batch`: its items that succeeded):
 /// the throttle gate's pace learns from it.
-pub fn paced_send_succeeded(session: &Session, operations: u32) {
-    session.gate().on_success(Instant::now(), operations);
+pub fn paced_send_succeeded(session: &Session, operations: u32, limit_used: Option<u16>) {
+    session.gate().on_success(Instant::now(), operations, limit_used);
 }
 
 /// Tells the outage guard how one HTTP exchange went (once per request sent, also for a

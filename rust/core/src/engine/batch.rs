@@ -16,7 +16,7 @@ use crate::request_url::{batch_item_read_url, batch_item_revoke_url, batch_url};
 use crate::verify::{SELECT, Verification};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use crate::retry::{LimitPermit, parse_retry_after};
+use crate::retry::{LimitPermit, limit_usage, parse_retry_after};
 use crate::transport::MAX_BATCH_ANSWER_BYTES;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -167,7 +167,9 @@ pub(super) async fn revoke_batch(ctx: Arc<JobContext>, works: Vec<Work>, permit:
         ctx.operations.answered(accepted as usize, throttled as usize);
         drop(operations);
         if accepted > 0 {
-            paced_send_succeeded(session, accepted);
+            // The send's items drew on one limit: the most Graph said of any is what it said.
+            let limit_used = answers.iter().filter_map(|answer| answer.as_ref().ok().and_then(|(success, _)| success.limit_used)).max();
+            paced_send_succeeded(session, accepted, limit_used);
         }
         for (mut item, answer) in ready.into_iter().zip(answers) {
             item.throttled = matches!(&answer, Err(error) if error.is_throttling());
@@ -258,7 +260,8 @@ fn item_answer(item: BatchResponseItem, envelope: &AttemptSuccess) -> Result<Ans
     if (200..300).contains(&item.status) {
         // The item's body is its answer (a read's user record); a revocation ignores it.
         let body = serde_json::to_vec(&item.body).map(Bytes::from).unwrap_or_default();
-        return Ok((AttemptSuccess { status: item.status, request_id, client_request_id: envelope.client_request_id.clone() }, body));
+        let limit_used = header(limit_usage::HEADER).as_deref().and_then(limit_usage::parse_limit_used);
+        return Ok((AttemptSuccess { status: item.status, request_id, client_request_id: envelope.client_request_id.clone(), limit_used }, body));
     }
     let ids = ResponseIds { request_id, client_request_id: Some(envelope.client_request_id.clone()), date: header("date") };
     // An item without a body (absent, so Null) must read as "no body", as it does unbatched;

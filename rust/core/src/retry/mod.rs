@@ -5,6 +5,7 @@
 //! attempt loop that uses these rules is `crate::attempts`.
 
 pub mod adaptive_limit;
+pub mod limit_usage;
 pub mod operations_window;
 pub mod outage;
 pub mod pacer;

@@ -67,10 +67,11 @@ impl ThrottleGate {
     }
 
     /// A send went through at `now` with `operations` accepted (a `$batch`: its items that
-    /// succeeded): the pace learns from it, and the gate opens fully once pacing is negligible.
-    pub fn on_success(&self, now: Instant, operations: u32) {
+    /// succeeded) and Graph saying `limit_used` of its limit used (percent), if it said: the pace
+    /// learns from it, and the gate opens fully once pacing is negligible.
+    pub fn on_success(&self, now: Instant, operations: u32, limit_used: Option<u16>) {
         let mut state = self.state.lock();
-        state.pacer.succeeded(now, operations);
+        state.pacer.succeeded(now, operations, limit_used);
         if state.pacer.pace().is_none() {
             state.next_slot = None;
         }
@@ -211,7 +212,7 @@ mod tests {
         assert_eq!(gate.pace(), Some(MAX_PACE), "the pace has a bound");
         let after_pause = t0 + ms(1100);
         for i in 0..100 {
-            gate.on_success(after_pause + ms(i), 1);
+            gate.on_success(after_pause + ms(i), 1, None);
         }
         assert_eq!(gate.pace(), None);
         assert_eq!(gate.reserve(after_pause + ms(100)), None);
@@ -226,7 +227,7 @@ mod tests {
         gate.on_throttled(t0, ms(10));
         // Graph lets 40 operations through in the next second, in $batch sends of 4.
         for i in 1..=10 {
-            gate.on_success(t0 + ms(100 * i), 4);
+            gate.on_success(t0 + ms(100 * i), 4, None);
         }
         gate.on_throttled(t0 + ms(1000), ms(10));
         let pace = gate.pace().unwrap();

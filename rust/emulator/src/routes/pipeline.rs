@@ -53,12 +53,18 @@ pub fn process(state: &AppState, call: &Call<'_>, token: &TokenInfo, ids: &Reque
         state.stats.throttled_window_request();
         return Outcome::Reply(throttled.into_reply(ids));
     }
-    let result = match injected(state, token, scope, now) {
-        Some(Injected::Drop) => return Outcome::Drop,
-        Some(Injected::Error(e)) => Err(e),
-        None => route.and_then(|r| dispatch(state, call, token, r)),
+    let (result, limit_used) = match injected(state, token, scope, now) {
+        Err(Injected::Drop) => return Outcome::Drop,
+        Err(Injected::Error(e)) => (Err(e), None),
+        Ok(limit_used) => (route.and_then(|r| dispatch(state, call, token, r)), limit_used),
     };
-    let reply = result.unwrap_or_else(|e| e.into_reply(ids));
+    let mut reply = result.unwrap_or_else(|e| e.into_reply(ids));
+    if config.rate_limit_usage_header
+        && reply.status.is_success()
+        && let Some(used) = limit_used.filter(|used| *used > LIMIT_USAGE_HEADER_FROM)
+    {
+        reply.headers.push(("x-ms-throttle-limit-percentage", format!("{used:.2}")));
+    }
     // Whoever is told to come back later is held to it (Dev Proxy's early-retry rule).
     if matches!(reply.status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE)
         && let Some(wait) = reply.header("Retry-After").and_then(retry_after::parse)
@@ -71,24 +77,32 @@ pub fn process(state: &AppState, call: &Call<'_>, token: &TokenInfo, ids: &Reque
     Outcome::Reply(reply)
 }
 
+/// Graph documents `x-ms-throttle-limit-percentage` as sent once more than this share of a
+/// limit is used.
+const LIMIT_USAGE_HEADER_FROM: f64 = 0.8;
+
 enum Injected {
     Drop,
     Error(GraphError),
 }
 
-fn injected(state: &AppState, token: &TokenInfo, scope: Scope, now: Instant) -> Option<Injected> {
+/// A fault or the rate limit's 429 for this call; otherwise the share of the caller's bucket in
+/// use once its token was taken (None without a rate limit).
+fn injected(state: &AppState, token: &TokenInfo, scope: Scope, now: Instant) -> Result<Option<f64>, Injected> {
     let config = state.faults.config();
     let fault = state.faults.roll(&config, scope == Scope::Standalone);
     match fault {
-        Some(Fault::Drop) => return Some(Injected::Drop),
-        Some(Fault::Throttle) => return Some(Injected::Error(GraphError::too_many_requests(config.retry_after429.clone()))),
-        Some(Fault::Unavailable) => return Some(Injected::Error(GraphError::service_unavailable(config.retry_after503.clone()))),
-        Some(Fault::GatewayTimeout) => return Some(Injected::Error(GraphError::gateway_timeout())),
+        Some(Fault::Drop) => return Err(Injected::Drop),
+        Some(Fault::Throttle) => return Err(Injected::Error(GraphError::too_many_requests(config.retry_after429.clone()))),
+        Some(Fault::Unavailable) => return Err(Injected::Error(GraphError::service_unavailable(config.retry_after503.clone()))),
+        Some(Fault::GatewayTimeout) => return Err(Injected::Error(GraphError::gateway_timeout())),
         None => {}
     }
-    let (rate, burst) = config.rate_limit()?;
-    let wait = state.limiter.try_acquire(&token.token, rate, burst, now).err()?;
-    Some(Injected::Error(GraphError::too_many_requests(Some(config.rate_limit_retry_after(wait)))))
+    let Some((rate, burst)) = config.rate_limit() else { return Ok(None) };
+    match state.limiter.try_acquire(&token.token, rate, burst, now) {
+        Ok(used) => Ok(Some(used)),
+        Err(wait) => Err(Injected::Error(GraphError::too_many_requests(Some(config.rate_limit_retry_after(wait))))),
+    }
 }
 
 fn dispatch(state: &AppState, call: &Call<'_>, token: &TokenInfo, route: Route) -> Result<Reply, GraphError> {
