@@ -5,10 +5,12 @@
     <Verb>-<Noun>.md (one per cmdlet: the prose of the reference page, in the sections Synopsis,
     Description, Examples, Parameters, Inputs, Outputs, Notes, Related Links) and the metadata of
     the built cmdlets (parameter sets, types, aliases, mandatory flags, positions, pipeline input,
-    defaults: read with Get-Command from the module in -ModuleManifestPath, in a child pwsh) become one
-    MAML file, <AssemblyName>-Help.xml: the name PowerShell looks for beside a binary module's
+    defaults, accepted ranges: read with Get-Command from the module in -ModuleManifestPath, in a
+    child pwsh) become one MAML file, <AssemblyName>-Help.xml: the name PowerShell looks for beside a binary module's
     assembly (CmdletInfo.HelpFile), searched in the assembly's folder and its culture subfolders.
-    The markdown never repeats what the cmdlet already says, so the two cannot drift apart.
+    The markdown never repeats what the cmdlet already says, so the two cannot drift apart: a
+    parameter with a [ValidateRange] gets the sentence 'Accepted values: <min> to <max>. The
+    default is <default>.' after its prose, from the attribute and the cmdlet's default.
 
     about_*.md become about_*.help.txt (plain text, wrapped at 80 columns). PowerShell finds
     about topics only in <module base>/<culture>/ (the folder of the manifest, not bin/), so
@@ -397,10 +399,35 @@ function Get-ParameterDefaultText {
     [System.Convert]::ToString($value, [cultureinfo]::InvariantCulture)
 }
 
+function Get-ParameterRangeText {
+    # The values a parameter's [ValidateRange] accepts, as the help states them ('0 to 50', '1 or
+    # more'), or $null without one. The figures live only in the attribute (for the native
+    # limits, the constants generated from rust/ffi/src/contract.rs), never in the markdown.
+    param([System.Management.Automation.ParameterMetadata] $Metadata)
+    $range = @($Metadata.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateRangeAttribute] }) | Select-Object -First 1
+    # A range given by kind (Positive, NonNegative, ...) has no figures.
+    if (-not $range -or $null -eq $range.MinRange) { return $null }
+    $text = { param($value) [System.Convert]::ToString($value, [cultureinfo]::InvariantCulture) }
+    # [ValidateRange(1, int.MaxValue)]: the type's largest value means no upper bound.
+    $typeMax = $range.MaxRange.GetType().GetField('MaxValue')
+    $unbounded = $null -ne $typeMax -and $range.MaxRange -eq $typeMax.GetValue($null)
+    if ($unbounded) { return "$(& $text $range.MinRange) or more" }
+    "$(& $text $range.MinRange) to $(& $text $range.MaxRange)"
+}
+
+function New-ParameterRangeParagraph {
+    # The sentence the help adds to a ranged parameter's description: its range and, when it has
+    # one, its default, both read from the cmdlet (ConvertTo-CmdletHelpMetadata).
+    param([Parameter(Mandatory)] [object] $Parameter)
+    $text = "Accepted values: $($Parameter.Range)."
+    if ($Parameter.DefaultValue -and $Parameter.DefaultValue -ne 'None') { $text += " The default is $($Parameter.DefaultValue)." }
+    [pscustomobject]@{ Kind = 'Paragraph'; Language = $null; Lines = $null; Text = $text; Marker = $null }
+}
+
 function ConvertTo-CmdletHelpMetadata {
     <#
     What the help says about a cmdlet that the cmdlet itself knows: each parameter's type,
-    aliases, default and wildcard support, and per parameter set (the default first) each
+    aliases, default, accepted range and wildcard support, and per parameter set (the default first) each
     member's mandatory flag, position and pipeline input. Common parameters are left out.
     #>
     param([Parameter(Mandatory)] [System.Management.Automation.CmdletInfo] $Command)
@@ -414,6 +441,7 @@ function ConvertTo-CmdletHelpMetadata {
             IsSwitch     = $metadata.SwitchParameter
             Aliases      = @($metadata.Aliases)
             DefaultValue = Get-ParameterDefaultText $metadata $Command.ImplementingType $instance
+            Range        = Get-ParameterRangeText $metadata
             Globbing     = @($metadata.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] }).Count -gt 0
         }
     }
@@ -484,9 +512,12 @@ function Merge-CommandHelp {
             Position      = $positions.Count -eq 1 ? $positions[0] : 'Named'
             PipelineInput = Get-PipelineInputText (@($bindings | Where-Object PipelineInput -match 'ByValue').Count -gt 0) (@($bindings | Where-Object PipelineInput -match 'ByPropertyName').Count -gt 0)
         }
+        # The range and default are the cmdlet's: the markdown describes, the attribute decides.
+        $description = @($prose.Description)
+        if ($cmdletParameter.Range) { $description += New-ParameterRangeParagraph $cmdletParameter }
         [pscustomobject]@{
             Name         = $prose.Name
-            Description  = $prose.Description
+            Description  = $description
             Type         = $cmdletParameter.Type
             IsSwitch     = $cmdletParameter.IsSwitch
             Aliases      = @($cmdletParameter.Aliases)
