@@ -28,7 +28,9 @@
       '### CommonParameters' is not a parameter. A ```yaml block or a ## Syntax section (the
       platyPS format this page used to have) is ignored with a warning naming what to remove;
     - '### <Type>' under ## Inputs / ## Outputs, followed by a description;
-    - paragraphs, '- ' / '1. ' lists, fenced code blocks and '|' tables in any text.
+    - paragraphs, '- ' / '1. ' lists, fenced code blocks and '|' tables in any text;
+    - {{NativeContract.<Name>}} anywhere (about topics too): the value of that constant of the
+      built module (cmdlets/Native/Contract.g.cs), for prose that names a limit or default.
 .EXAMPLE
     ./build/ConvertTo-MamlHelp.ps1 -SourcePath docs/help -ModuleManifestPath ./Microsoft.Graph.Entra.Rs.psd1 -MamlPath en-US/Microsoft.Graph.Entra.Rs.dll-Help.xml -AboutOutputPath en-US
 #>
@@ -68,6 +70,26 @@ function Get-HelpLocation {
 function New-HelpFormatException {
     param([string] $Path, [int] $Line, [string] $Message)
     [System.IO.InvalidDataException]::new("$(Get-HelpLocation $Path $Line): $Message")
+}
+
+function Expand-ContractReference {
+    <#
+    Replaces each {{NativeContract.<Name>}} in a page's lines with the text of that constant of
+    the built module (NativeContract, generated from rust/ffi/src/contract.rs), so prose that
+    names a limit or default ("32 by default", "at most 256") states the figure the engine uses
+    instead of a copy of it. A name the contract lacks stops the conversion, naming the line.
+    #>
+    param([string[]] $Lines, [System.Collections.IDictionary] $Contract, [string] $Path)
+    $reference = '\{\{NativeContract\.(\w+)\}\}'
+    for ($n = 0; $n -lt $Lines.Count; $n++) {
+        foreach ($match in [regex]::Matches($Lines[$n], $reference)) {
+            if (-not $Contract.Contains($match.Groups[1].Value)) {
+                throw (New-HelpFormatException $Path ($n + 1) "'$($match.Value)' names no constant of NativeContract (cmdlets/Native/Contract.g.cs)")
+            }
+        }
+        $Lines[$n] = [regex]::Replace($Lines[$n], $reference, { param($m) $Contract[$m.Groups[1].Value] })
+    }
+    , $Lines
 }
 
 function Split-MarkdownHeading {
@@ -162,13 +184,18 @@ function ConvertFrom-MarkdownBlock {
 }
 
 function Read-CommandHelpMarkdown {
-    <# Parses one cmdlet's markdown help page into an object (throws on a malformed page). #>
+    <#
+    Parses one cmdlet's markdown help page into an object (throws on a malformed page). With
+    -Contract, its {{NativeContract.<Name>}} references are expanded (Expand-ContractReference);
+    without, they stay as written (tests that check the markdown itself).
+    #>
     [CmdletBinding()]
-    param([Parameter(Mandatory)] [string] $Path)
+    param([Parameter(Mandatory)] [string] $Path, [System.Collections.IDictionary] $Contract)
     $ErrorActionPreference = 'Stop'
     Set-StrictMode -Version Latest
 
     $raw = [System.IO.File]::ReadAllLines($Path)
+    if ($Contract) { $raw = Expand-ContractReference $raw $Contract $Path }
     $lines = for ($n = 0; $n -lt $raw.Count; $n++) { [pscustomobject]@{ Text = $raw[$n].TrimEnd(); Number = $n + 1 } }
     $lines = @($lines)
 
@@ -460,11 +487,26 @@ function ConvertTo-CmdletHelpMetadata {
     [pscustomobject]@{ Name = $Command.Name; Verb = $Command.Verb; Noun = $Command.Noun; Parameters = @($parameters); ParameterSets = @($sets) }
 }
 
-function Get-CmdletHelpMetadata {
+function ConvertTo-ContractText {
     <#
-    ConvertTo-CmdletHelpMetadata for every cmdlet of the module in $ModuleManifestPath, read in a child
-    pwsh: the build's own process must not hold the assembly it may rebuild next, and importing
-    the module there would shadow an installed copy for the rest of the build.
+    The public constants of NativeContract (generated from rust/ffi/src/contract.rs) as the text
+    help prose shows them: numbers in the invariant culture, lists joined with ', '.
+    #>
+    param([Parameter(Mandatory)] [type] $Type)
+    $values = [ordered]@{}
+    foreach ($field in $Type.GetFields([System.Reflection.BindingFlags]'Public, Static')) {
+        $value = $field.GetValue($null)
+        $values[$field.Name] = $value -is [System.Collections.IEnumerable] -and $value -isnot [string] ? (@($value) -join ', ') : [System.Convert]::ToString($value, [cultureinfo]::InvariantCulture)
+    }
+    $values
+}
+
+function Get-ModuleHelpMetadata {
+    <#
+    ConvertTo-CmdletHelpMetadata for every cmdlet of the module in $ModuleManifestPath, and its
+    NativeContract constants (ConvertTo-ContractText), read in a child pwsh: the build's own
+    process must not hold the assembly it may rebuild next, and importing the module there would
+    shadow an installed copy for the rest of the build. Returns @{ Cmdlets; Contract }.
     #>
     param([Parameter(Mandatory)] [string] $ModuleManifestPath)
     $quote = { param([string] $Text) "'" + $Text.Replace("'", "''") + "'" }
@@ -473,12 +515,16 @@ function Get-CmdletHelpMetadata {
 . $(& $quote $script:ConverterPath)
 `$module = Import-Module $(& $quote ([System.IO.Path]::GetFullPath($ModuleManifestPath))) -PassThru
 `$cmdlets = @(Get-Command -Module `$module.Name -CommandType Cmdlet | ForEach-Object { ConvertTo-CmdletHelpMetadata `$_ })
-ConvertTo-Json -InputObject `$cmdlets -Depth 8 -Compress
+`$contract = ConvertTo-ContractText `$module.ImplementingAssembly.GetType('Microsoft.Graph.Entra.Rs.Native.NativeContract', `$true)
+ConvertTo-Json -InputObject @{ Cmdlets = `$cmdlets; Contract = `$contract } -Depth 8 -Compress
 "@
     . (Join-Path (Split-Path -Parent $script:ConverterPath) 'Common.ps1')   # Get-PwshPath
     $json = & (Get-PwshPath) -NoProfile -NonInteractive -Command $script
     if ($LASTEXITCODE -ne 0) { throw "Reading the cmdlets' parameter metadata from '$ModuleManifestPath' failed (exit code $LASTEXITCODE): $json" }
-    @(($json -join "`n") | ConvertFrom-Json)
+    $read = ($json -join "`n") | ConvertFrom-Json
+    $contract = [ordered]@{}
+    foreach ($property in $read.Contract.PSObject.Properties) { $contract[$property.Name] = "$($property.Value)" }
+    [pscustomobject]@{ Cmdlets = @($read.Cmdlets); Contract = $contract }
 }
 
 function Merge-CommandHelp {
@@ -710,10 +756,11 @@ function ConvertTo-AboutText {
     at column 0, '### ' headings indented 4, text wrapped at 80 columns and indented 4, code
     indented 8.
     #>
-    param([Parameter(Mandatory)] [string] $Path)
+    param([Parameter(Mandatory)] [string] $Path, [System.Collections.IDictionary] $Contract)
     $ErrorActionPreference = 'Stop'
     Set-StrictMode -Version Latest
     $raw = [System.IO.File]::ReadAllLines($Path)
+    if ($Contract) { $raw = Expand-ContractReference $raw $Contract $Path }
     $lines = @(for ($n = 0; $n -lt $raw.Count; $n++) { [pscustomobject]@{ Text = $raw[$n].TrimEnd(); Number = $n + 1 } })
     $top = Split-MarkdownHeading $lines 1
     $titled = @($top | Where-Object Title)
@@ -788,9 +835,10 @@ function Invoke-HelpConversion {
     Set-StrictMode -Version Latest
     $commandPages = @(Get-ChildItem -LiteralPath $SourcePath -Filter '*-*.md' -File | Sort-Object Name)
     if ($commandPages.Count -eq 0) { throw "No cmdlet help pages (<Verb>-<Noun>.md) in '$SourcePath'." }
-    $cmdlets = @(Get-CmdletHelpMetadata -ModuleManifestPath $ModuleManifestPath)
+    $module = Get-ModuleHelpMetadata -ModuleManifestPath $ModuleManifestPath
+    $cmdlets = $module.Cmdlets
     $help = foreach ($page in $commandPages) {
-        $parsed = Read-CommandHelpMarkdown -Path $page.FullName
+        $parsed = Read-CommandHelpMarkdown -Path $page.FullName -Contract $module.Contract
         if ($parsed.Name -ne $page.BaseName) {
             throw (New-HelpFormatException $page.FullName 0 "the title '# $($parsed.Name)' does not match the file name")
         }
@@ -813,7 +861,7 @@ function Invoke-HelpConversion {
     New-Item -ItemType Directory -Force -Path $AboutOutputPath | Out-Null
     foreach ($page in (Get-ChildItem -LiteralPath $SourcePath -Filter 'about_*.md' -File)) {
         $target = Join-Path $AboutOutputPath "$($page.BaseName).help.txt"
-        [System.IO.File]::WriteAllText($target, (ConvertTo-AboutText -Path $page.FullName), [System.Text.UTF8Encoding]::new($false))
+        [System.IO.File]::WriteAllText($target, (ConvertTo-AboutText -Path $page.FullName -Contract $module.Contract), [System.Text.UTF8Encoding]::new($false))
         Get-Item -LiteralPath $target
     }
 }

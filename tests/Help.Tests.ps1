@@ -316,6 +316,16 @@ Describe 'The help converter' {
         & $description Filter | Should -Be @('About Filter.')
     }
 
+    It 'expands {{NativeContract.SomeConstant}} in prose to the built module''s constant, and refuses a name the contract lacks' {
+        $contractType = (Get-Module Microsoft.Graph.Entra.Rs).ImplementingAssembly.GetType('Microsoft.Graph.Entra.Rs.Native.NativeContract', $true)
+        $contract = ConvertTo-ContractText $contractType
+        $contract['MaxThrottleLimit'] | Should -Be "$($contractType.GetField('MaxThrottleLimit').GetValue($null))"
+        $contract['DefaultUserProperties'] | Should -Be (@($contractType.GetField('DefaultUserProperties').GetValue($null)) -join ', ')
+        $expanded = Expand-ContractReference @('At most {{NativeContract.MaxThrottleLimit}} at a time.', '`{x}` stays') $contract 'page.md'
+        $expanded | Should -Be @("At most $($contract['MaxThrottleLimit']) at a time.", '`{x}` stays')
+        { Expand-ContractReference @('fine', 'At most {{NativeContract.MaxThrotleLimit}}.') $contract 'page.md' } | Should -Throw "page.md:2: '{{NativeContract.MaxThrotleLimit}}' names no constant*"
+    }
+
     It 'ignores a leftover yaml block in a parameter section, with a warning that says to remove it' {
         # As a section written in the old platyPS format (e.g. by a branch older than this converter).
         $yaml = @('```yaml', 'Type: SwitchParameter', 'Parameter Sets: GetQuery', '```') -join "`n"
@@ -345,6 +355,16 @@ Describe 'Help pages' {
         $exported = (Import-PowerShellDataFile $ManifestPath).CmdletsToExport
         $pages = Get-ChildItem -LiteralPath $HelpSource -Filter '*-*.md' | ForEach-Object BaseName
         $pages | Where-Object { $exported -notcontains $_ } | Should -BeNullOrEmpty
+    }
+
+    It 'state the native contract''s figures as the built module has them (no reference left unexpanded)' {
+        $contract = (Get-Module Microsoft.Graph.Entra.Rs).ImplementingAssembly.GetType('Microsoft.Graph.Entra.Rs.Native.NativeContract', $true)
+        $constant = { param([string] $ConstantName) "$($contract.GetField($ConstantName).GetValue($null))" }
+        foreach ($text in $RevokeHelpText, $AboutText, (Get-Help Get-EntraUser -Full | Out-String -Width 4000)) {
+            $text | Should -Not -Match '\{\{'
+        }
+        $RevokeHelpText | Should -Match "\($(& $constant DefaultThrottleLimit) by default\)"
+        $AboutText | Should -Match "default $(& $constant DefaultThrottleLimit), at most $(& $constant MaxThrottleLimit)"
     }
 
     It 'are all in the MAML file the build wrote' {
