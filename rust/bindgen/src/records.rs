@@ -36,7 +36,7 @@ fn render(text: &mut String, record: &CsRecord, records: &[CsRecord]) {
         if let Some(json) = field.renamed {
             let _ = writeln!(text, "    [System.Text.Json.Serialization.JsonPropertyName({json:?})]");
         }
-        let _ = writeln!(text, "    public {} {} {{ get; set; }}{}", field.cs_type, property_name(field), initializer(field.cs_type, &records));
+        let _ = writeln!(text, "    public {} {} {{ get; set; }}{}", field.cs_type, property_name(field), initializer(field.cs_type, records));
     }
     text.push_str("}\n");
 }
