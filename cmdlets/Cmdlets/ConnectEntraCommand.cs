@@ -113,7 +113,8 @@ public sealed class ConnectEntraCommand : NativeCmdlet
 
     /// <summary>Time allowed for one HTTP request, in seconds (as Connect-MgGraph's -ClientTimeout).</summary>
     [Parameter]
-    [ValidateRange(1.0, 3600.0)]
+    // Doubles, as the parameter: ValidateRange compares in the bounds' type.
+    [ValidateRange((double)NativeContract.MinClientTimeoutSeconds, (double)NativeContract.MaxClientTimeoutSeconds)]
     [PSDefaultValue(Value = NativeContract.DefaultClientTimeoutSeconds)]
     public double ClientTimeout { get; set; }
 
