@@ -327,12 +327,21 @@ fn panicked() -> ffi::String {
     answer(&SignInAnswerDto::failed_with(error))
 }
 
+/// Entra refusing a client secret, with the ids support asks for.
+#[cfg(test)]
+fn refused_secret() -> AuthError {
+    AuthError::Refused(entra_core::auth::EntraError::from_response(401, br#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.","trace_id":"t1","correlation_id":"c1"}"#))
+}
+
+#[cfg(test)]
+fn device_code_prompt() -> DeviceCodePrompt {
+    DeviceCodePrompt { user_code: "ABC".to_owned(), verification_uri: "https://microsoft.com/devicelogin".to_owned(), message: "Open the page.".to_owned(), expires_in_seconds: 900 }
+}
+
 /// Every kind of answer, as JSON, for the check against the generated C# class (`dto_tests`).
 #[cfg(test)]
 pub(crate) fn sample_answers() -> Vec<serde_json::Value> {
-    let prompt = DeviceCodePrompt { user_code: "ABC".to_owned(), verification_uri: "https://microsoft.com/devicelogin".to_owned(), message: "To sign in…".to_owned(), expires_in_seconds: 900 };
-    let refused = AuthError::Refused(entra_core::auth::EntraError::from_response(401, br#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.","trace_id":"t1","correlation_id":"c1"}"#));
-    let answers = [SignInAnswerDto::SIGNED_IN, SignInAnswerDto::pending(&prompt), SignInAnswerDto::failed(&refused)];
+    let answers = [SignInAnswerDto::SIGNED_IN, SignInAnswerDto::pending(&device_code_prompt()), SignInAnswerDto::failed(&refused_secret())];
     let mut json: Vec<serde_json::Value> = answers.iter().map(|a| serde_json::to_value(a).expect("answer json")).collect();
     json.push(serde_json::from_str(&panicked().into_string()).expect("fallback json"));
     json
@@ -355,8 +364,7 @@ mod tests {
 
     #[test]
     fn failures_carry_entras_answer_as_data() {
-        let error = AuthError::Refused(entra_core::auth::EntraError::from_response(401, br#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.","trace_id":"t1","correlation_id":"c1"}"#));
-        let json = serde_json::to_value(SignInAnswerDto::failed(&error)).unwrap();
+        let json = serde_json::to_value(SignInAnswerDto::failed(&refused_secret())).unwrap();
         assert_eq!(json["status"], "failed");
         assert_eq!(json["error"]["kind"], "InvalidClientSecret");
         assert_eq!(json["error"]["aadsts"], "AADSTS7000215");
@@ -366,9 +374,8 @@ mod tests {
 
     #[test]
     fn a_pending_answer_carries_the_device_code_prompt_beside_its_status() {
-        let prompt = DeviceCodePrompt { user_code: "ABC".to_owned(), verification_uri: "https://microsoft.com/devicelogin".to_owned(), message: "Open the page.".to_owned(), expires_in_seconds: 900 };
         assert_eq!(
-            crate::dto::to_json(&SignInAnswerDto::pending(&prompt)),
+            crate::dto::to_json(&SignInAnswerDto::pending(&device_code_prompt())),
             r#"{"status":"pending","userCode":"ABC","verificationUri":"https://microsoft.com/devicelogin","message":"Open the page.","expiresInSeconds":900}"#
         );
     }
