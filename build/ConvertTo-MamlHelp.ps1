@@ -5,10 +5,12 @@
     <Verb>-<Noun>.md (one per cmdlet: the prose of the reference page, in the sections Synopsis,
     Description, Examples, Parameters, Inputs, Outputs, Notes, Related Links) and the metadata of
     the built cmdlets (parameter sets, types, aliases, mandatory flags, positions, pipeline input,
-    defaults: read with Get-Command from the module in -ModuleManifestPath, in a child pwsh) become one
-    MAML file, <AssemblyName>-Help.xml: the name PowerShell looks for beside a binary module's
+    defaults, accepted ranges: read with Get-Command from the module in -ModuleManifestPath, in a
+    child pwsh) become one MAML file, <AssemblyName>-Help.xml: the name PowerShell looks for beside a binary module's
     assembly (CmdletInfo.HelpFile), searched in the assembly's folder and its culture subfolders.
-    The markdown never repeats what the cmdlet already says, so the two cannot drift apart.
+    The markdown never repeats what the cmdlet already says, so the two cannot drift apart: a
+    parameter with a [ValidateRange] gets the sentence 'Accepted values: <min> to <max>. The
+    default is <default>.' after its prose, from the attribute and the cmdlet's default.
 
     about_*.md become about_*.help.txt (plain text, wrapped at 80 columns). PowerShell finds
     about topics only in <module base>/<culture>/ (the folder of the manifest, not bin/), so
@@ -26,7 +28,9 @@
       '### CommonParameters' is not a parameter. A ```yaml block or a ## Syntax section (the
       platyPS format this page used to have) is ignored with a warning naming what to remove;
     - '### <Type>' under ## Inputs / ## Outputs, followed by a description;
-    - paragraphs, '- ' / '1. ' lists, fenced code blocks and '|' tables in any text.
+    - paragraphs, '- ' / '1. ' lists, fenced code blocks and '|' tables in any text;
+    - {{NativeContract.<Name>}} anywhere (about topics too): the value of that constant of the
+      built module (cmdlets/Native/Contract.g.cs), for prose that names a limit or default.
 .EXAMPLE
     ./build/ConvertTo-MamlHelp.ps1 -SourcePath docs/help -ModuleManifestPath ./Microsoft.Graph.Entra.Rs.psd1 -MamlPath en-US/Microsoft.Graph.Entra.Rs.dll-Help.xml -AboutOutputPath en-US
 #>
@@ -66,6 +70,26 @@ function Get-HelpLocation {
 function New-HelpFormatException {
     param([string] $Path, [int] $Line, [string] $Message)
     [System.IO.InvalidDataException]::new("$(Get-HelpLocation $Path $Line): $Message")
+}
+
+function Expand-ContractReference {
+    <#
+    Replaces each {{NativeContract.<Name>}} in a page's lines with the text of that constant of
+    the built module (NativeContract, generated from rust/ffi/src/contract.rs), so prose that
+    names a limit or default ("32 by default", "at most 256") states the figure the engine uses
+    instead of a copy of it. A name the contract lacks stops the conversion, naming the line.
+    #>
+    param([string[]] $Lines, [System.Collections.IDictionary] $Contract, [string] $Path)
+    $reference = '\{\{NativeContract\.(\w+)\}\}'
+    for ($n = 0; $n -lt $Lines.Count; $n++) {
+        foreach ($match in [regex]::Matches($Lines[$n], $reference)) {
+            if (-not $Contract.Contains($match.Groups[1].Value)) {
+                throw (New-HelpFormatException $Path ($n + 1) "'$($match.Value)' names no constant of NativeContract (cmdlets/Native/Contract.g.cs)")
+            }
+        }
+        $Lines[$n] = [regex]::Replace($Lines[$n], $reference, { param($m) $Contract[$m.Groups[1].Value] })
+    }
+    , $Lines
 }
 
 function Split-MarkdownHeading {
@@ -160,13 +184,18 @@ function ConvertFrom-MarkdownBlock {
 }
 
 function Read-CommandHelpMarkdown {
-    <# Parses one cmdlet's markdown help page into an object (throws on a malformed page). #>
+    <#
+    Parses one cmdlet's markdown help page into an object (throws on a malformed page). With
+    -Contract, its {{NativeContract.<Name>}} references are expanded (Expand-ContractReference);
+    without, they stay as written (tests that check the markdown itself).
+    #>
     [CmdletBinding()]
-    param([Parameter(Mandatory)] [string] $Path)
+    param([Parameter(Mandatory)] [string] $Path, [System.Collections.IDictionary] $Contract)
     $ErrorActionPreference = 'Stop'
     Set-StrictMode -Version Latest
 
     $raw = [System.IO.File]::ReadAllLines($Path)
+    if ($Contract) { $raw = Expand-ContractReference $raw $Contract $Path }
     $lines = for ($n = 0; $n -lt $raw.Count; $n++) { [pscustomobject]@{ Text = $raw[$n].TrimEnd(); Number = $n + 1 } }
     $lines = @($lines)
 
@@ -397,10 +426,35 @@ function Get-ParameterDefaultText {
     [System.Convert]::ToString($value, [cultureinfo]::InvariantCulture)
 }
 
+function Get-ParameterRangeText {
+    # The values a parameter's [ValidateRange] accepts, as the help states them ('0 to 50', '1 or
+    # more'), or $null without one. The figures live only in the attribute (for the native
+    # limits, the constants generated from rust/ffi/src/contract.rs), never in the markdown.
+    param([System.Management.Automation.ParameterMetadata] $Metadata)
+    $range = @($Metadata.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateRangeAttribute] }) | Select-Object -First 1
+    # A range given by kind (Positive, NonNegative, ...) has no figures.
+    if (-not $range -or $null -eq $range.MinRange) { return $null }
+    $text = { param($value) [System.Convert]::ToString($value, [cultureinfo]::InvariantCulture) }
+    # [ValidateRange(1, int.MaxValue)]: the type's largest value means no upper bound.
+    $typeMax = $range.MaxRange.GetType().GetField('MaxValue')
+    $unbounded = $null -ne $typeMax -and $range.MaxRange -eq $typeMax.GetValue($null)
+    if ($unbounded) { return "$(& $text $range.MinRange) or more" }
+    "$(& $text $range.MinRange) to $(& $text $range.MaxRange)"
+}
+
+function New-ParameterRangeParagraph {
+    # The sentence the help adds to a ranged parameter's description: its range and, when it has
+    # one, its default, both read from the cmdlet (ConvertTo-CmdletHelpMetadata).
+    param([Parameter(Mandatory)] [object] $Parameter)
+    $text = "Accepted values: $($Parameter.Range)."
+    if ($Parameter.DefaultValue -and $Parameter.DefaultValue -ne 'None') { $text += " The default is $($Parameter.DefaultValue)." }
+    [pscustomobject]@{ Kind = 'Paragraph'; Language = $null; Lines = $null; Text = $text; Marker = $null }
+}
+
 function ConvertTo-CmdletHelpMetadata {
     <#
     What the help says about a cmdlet that the cmdlet itself knows: each parameter's type,
-    aliases, default and wildcard support, and per parameter set (the default first) each
+    aliases, default, accepted range and wildcard support, and per parameter set (the default first) each
     member's mandatory flag, position and pipeline input. Common parameters are left out.
     #>
     param([Parameter(Mandatory)] [System.Management.Automation.CmdletInfo] $Command)
@@ -414,6 +468,7 @@ function ConvertTo-CmdletHelpMetadata {
             IsSwitch     = $metadata.SwitchParameter
             Aliases      = @($metadata.Aliases)
             DefaultValue = Get-ParameterDefaultText $metadata $Command.ImplementingType $instance
+            Range        = Get-ParameterRangeText $metadata
             Globbing     = @($metadata.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] }).Count -gt 0
         }
     }
@@ -432,11 +487,26 @@ function ConvertTo-CmdletHelpMetadata {
     [pscustomobject]@{ Name = $Command.Name; Verb = $Command.Verb; Noun = $Command.Noun; Parameters = @($parameters); ParameterSets = @($sets) }
 }
 
-function Get-CmdletHelpMetadata {
+function ConvertTo-ContractText {
     <#
-    ConvertTo-CmdletHelpMetadata for every cmdlet of the module in $ModuleManifestPath, read in a child
-    pwsh: the build's own process must not hold the assembly it may rebuild next, and importing
-    the module there would shadow an installed copy for the rest of the build.
+    The public constants of NativeContract (generated from rust/ffi/src/contract.rs) as the text
+    help prose shows them: numbers in the invariant culture, lists joined with ', '.
+    #>
+    param([Parameter(Mandatory)] [type] $Type)
+    $values = [ordered]@{}
+    foreach ($field in $Type.GetFields([System.Reflection.BindingFlags]'Public, Static')) {
+        $value = $field.GetValue($null)
+        $values[$field.Name] = $value -is [System.Collections.IEnumerable] -and $value -isnot [string] ? (@($value) -join ', ') : [System.Convert]::ToString($value, [cultureinfo]::InvariantCulture)
+    }
+    $values
+}
+
+function Get-ModuleHelpMetadata {
+    <#
+    ConvertTo-CmdletHelpMetadata for every cmdlet of the module in $ModuleManifestPath, and its
+    NativeContract constants (ConvertTo-ContractText), read in a child pwsh: the build's own
+    process must not hold the assembly it may rebuild next, and importing the module there would
+    shadow an installed copy for the rest of the build. Returns @{ Cmdlets; Contract }.
     #>
     param([Parameter(Mandatory)] [string] $ModuleManifestPath)
     $quote = { param([string] $Text) "'" + $Text.Replace("'", "''") + "'" }
@@ -445,12 +515,16 @@ function Get-CmdletHelpMetadata {
 . $(& $quote $script:ConverterPath)
 `$module = Import-Module $(& $quote ([System.IO.Path]::GetFullPath($ModuleManifestPath))) -PassThru
 `$cmdlets = @(Get-Command -Module `$module.Name -CommandType Cmdlet | ForEach-Object { ConvertTo-CmdletHelpMetadata `$_ })
-ConvertTo-Json -InputObject `$cmdlets -Depth 8 -Compress
+`$contract = ConvertTo-ContractText `$module.ImplementingAssembly.GetType('Microsoft.Graph.Entra.Rs.Native.NativeContract', `$true)
+ConvertTo-Json -InputObject @{ Cmdlets = `$cmdlets; Contract = `$contract } -Depth 8 -Compress
 "@
     . (Join-Path (Split-Path -Parent $script:ConverterPath) 'Common.ps1')   # Get-PwshPath
     $json = & (Get-PwshPath) -NoProfile -NonInteractive -Command $script
     if ($LASTEXITCODE -ne 0) { throw "Reading the cmdlets' parameter metadata from '$ModuleManifestPath' failed (exit code $LASTEXITCODE): $json" }
-    @(($json -join "`n") | ConvertFrom-Json)
+    $read = ($json -join "`n") | ConvertFrom-Json
+    $contract = [ordered]@{}
+    foreach ($property in $read.Contract.PSObject.Properties) { $contract[$property.Name] = "$($property.Value)" }
+    [pscustomobject]@{ Cmdlets = @($read.Cmdlets); Contract = $contract }
 }
 
 function Merge-CommandHelp {
@@ -484,9 +558,12 @@ function Merge-CommandHelp {
             Position      = $positions.Count -eq 1 ? $positions[0] : 'Named'
             PipelineInput = Get-PipelineInputText (@($bindings | Where-Object PipelineInput -match 'ByValue').Count -gt 0) (@($bindings | Where-Object PipelineInput -match 'ByPropertyName').Count -gt 0)
         }
+        # The range and default are the cmdlet's: the markdown describes, the attribute decides.
+        $description = @($prose.Description)
+        if ($cmdletParameter.Range) { $description += New-ParameterRangeParagraph $cmdletParameter }
         [pscustomobject]@{
             Name         = $prose.Name
-            Description  = $prose.Description
+            Description  = $description
             Type         = $cmdletParameter.Type
             IsSwitch     = $cmdletParameter.IsSwitch
             Aliases      = @($cmdletParameter.Aliases)
@@ -679,10 +756,11 @@ function ConvertTo-AboutText {
     at column 0, '### ' headings indented 4, text wrapped at 80 columns and indented 4, code
     indented 8.
     #>
-    param([Parameter(Mandatory)] [string] $Path)
+    param([Parameter(Mandatory)] [string] $Path, [System.Collections.IDictionary] $Contract)
     $ErrorActionPreference = 'Stop'
     Set-StrictMode -Version Latest
     $raw = [System.IO.File]::ReadAllLines($Path)
+    if ($Contract) { $raw = Expand-ContractReference $raw $Contract $Path }
     $lines = @(for ($n = 0; $n -lt $raw.Count; $n++) { [pscustomobject]@{ Text = $raw[$n].TrimEnd(); Number = $n + 1 } })
     $top = Split-MarkdownHeading $lines 1
     $titled = @($top | Where-Object Title)
@@ -757,9 +835,10 @@ function Invoke-HelpConversion {
     Set-StrictMode -Version Latest
     $commandPages = @(Get-ChildItem -LiteralPath $SourcePath -Filter '*-*.md' -File | Sort-Object Name)
     if ($commandPages.Count -eq 0) { throw "No cmdlet help pages (<Verb>-<Noun>.md) in '$SourcePath'." }
-    $cmdlets = @(Get-CmdletHelpMetadata -ModuleManifestPath $ModuleManifestPath)
+    $module = Get-ModuleHelpMetadata -ModuleManifestPath $ModuleManifestPath
+    $cmdlets = $module.Cmdlets
     $help = foreach ($page in $commandPages) {
-        $parsed = Read-CommandHelpMarkdown -Path $page.FullName
+        $parsed = Read-CommandHelpMarkdown -Path $page.FullName -Contract $module.Contract
         if ($parsed.Name -ne $page.BaseName) {
             throw (New-HelpFormatException $page.FullName 0 "the title '# $($parsed.Name)' does not match the file name")
         }
@@ -782,7 +861,7 @@ function Invoke-HelpConversion {
     New-Item -ItemType Directory -Force -Path $AboutOutputPath | Out-Null
     foreach ($page in (Get-ChildItem -LiteralPath $SourcePath -Filter 'about_*.md' -File)) {
         $target = Join-Path $AboutOutputPath "$($page.BaseName).help.txt"
-        [System.IO.File]::WriteAllText($target, (ConvertTo-AboutText -Path $page.FullName), [System.Text.UTF8Encoding]::new($false))
+        [System.IO.File]::WriteAllText($target, (ConvertTo-AboutText -Path $page.FullName -Contract $module.Contract), [System.Text.UTF8Encoding]::new($false))
         Get-Item -LiteralPath $target
     }
 }

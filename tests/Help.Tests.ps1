@@ -226,6 +226,20 @@ Describe 'Help of <Name>' -ForEach $Cmdlets {
         $mismatches | Should -BeNullOrEmpty
     }
 
+    It 'states each parameter''s [ValidateRange] from the attribute, never typed in its markdown page' {
+        $page = Read-CommandHelpMarkdown -Path (Join-Path $HelpSource "$Name.md")
+        $text = { param($value) [System.Convert]::ToString($value, [cultureinfo]::InvariantCulture) }
+        foreach ($parameter in @($Command.Parameters.Values | Where-Object { $CommonParameters -notcontains $_.Name })) {
+            $range = $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateRangeAttribute] -and $null -ne $_.MinRange } | Select-Object -First 1
+            if (-not $range) { continue }
+            $min, $max = (& $text $range.MinRange), (& $text $range.MaxRange)
+            $prose = @($page.Parameters | Where-Object Name -eq $parameter.Name | ForEach-Object Description | ForEach-Object Text) -join ' '
+            $prose | Should -Not -Match "\b$([regex]::Escape($min)) to $([regex]::Escape($max))\b" -Because "-$($parameter.Name)'s range is the attribute's: the build adds it"
+            $helpText = Get-ParameterText (Get-HelpNode $Help 'parameters', 'parameter' | Where-Object name -eq $parameter.Name)
+            $helpText | Should -Match "Accepted values: $([regex]::Escape($min)) (to $([regex]::Escape($max))|or more)\." -Because "-$($parameter.Name) validates [$min, $max]"
+        }
+    }
+
     It 'keeps only prose in its markdown page: no ## Syntax, no parameter yaml (the build reads both from the cmdlet)' {
         $text = Get-Content -Raw -LiteralPath (Join-Path $HelpSource "$Name.md")
         $text | Should -Not -Match '(?m)^## Syntax'
@@ -288,6 +302,30 @@ Describe 'The help converter' {
         $GetUser.ParameterSets[0].Name | Should -Be 'GetQuery' -Because 'the default set comes first'
     }
 
+    It 'adds each ranged parameter''s range and default from the cmdlet: -MaxRetry''s from the constants generated from the native contract' {
+        $contract = (Get-Module Microsoft.Graph.Entra.Rs).ImplementingAssembly.GetType('Microsoft.Graph.Entra.Rs.Native.NativeContract', $true)
+        $constant = { param([string] $ConstantName) $contract.GetField($ConstantName).GetValue($null) }
+        $expected = "Accepted values: $(& $constant MinMaxRetry) to $(& $constant MaxMaxRetry). The default is $(& $constant DefaultMaxRetry)."
+        @($GetUser.Parameters | Where-Object Name -eq 'MaxRetry')[0].Range | Should -Be "$(& $constant MinMaxRetry) to $(& $constant MaxMaxRetry)"
+        @($GetUser.Parameters | Where-Object Name -eq 'Top')[0].Range | Should -Be '1 or more' -Because '[ValidateRange(1, int.MaxValue)] has no upper bound'
+        @($GetUser.Parameters | Where-Object Name -eq 'Filter')[0].Range | Should -BeNullOrEmpty
+        $merged = Merge-CommandHelp (Read-CommandHelpMarkdown -Path (New-Page $AllSections)) $GetUser
+        $description = { param([string] $ParameterName) @(@($merged.Parameters | Where-Object Name -eq $ParameterName)[0].Description | ForEach-Object Text) }
+        & $description MaxRetry | Should -Be @('About MaxRetry.', $expected)
+        & $description Top | Should -Be @('About Top.', 'Accepted values: 1 or more.') -Because '-Top has no default'
+        & $description Filter | Should -Be @('About Filter.')
+    }
+
+    It 'expands {{NativeContract.SomeConstant}} in prose to the built module''s constant, and refuses a name the contract lacks' {
+        $contractType = (Get-Module Microsoft.Graph.Entra.Rs).ImplementingAssembly.GetType('Microsoft.Graph.Entra.Rs.Native.NativeContract', $true)
+        $contract = ConvertTo-ContractText $contractType
+        $contract['MaxThrottleLimit'] | Should -Be "$($contractType.GetField('MaxThrottleLimit').GetValue($null))"
+        $contract['DefaultUserProperties'] | Should -Be (@($contractType.GetField('DefaultUserProperties').GetValue($null)) -join ', ')
+        $expanded = Expand-ContractReference @('At most {{NativeContract.MaxThrottleLimit}} at a time.', '`{x}` stays') $contract 'page.md'
+        $expanded | Should -Be @("At most $($contract['MaxThrottleLimit']) at a time.", '`{x}` stays')
+        { Expand-ContractReference @('fine', 'At most {{NativeContract.MaxThrotleLimit}}.') $contract 'page.md' } | Should -Throw "page.md:2: '{{NativeContract.MaxThrotleLimit}}' names no constant*"
+    }
+
     It 'ignores a leftover yaml block in a parameter section, with a warning that says to remove it' {
         # As a section written in the old platyPS format (e.g. by a branch older than this converter).
         $yaml = @('```yaml', 'Type: SwitchParameter', 'Parameter Sets: GetQuery', '```') -join "`n"
@@ -317,6 +355,16 @@ Describe 'Help pages' {
         $exported = (Import-PowerShellDataFile $ManifestPath).CmdletsToExport
         $pages = Get-ChildItem -LiteralPath $HelpSource -Filter '*-*.md' | ForEach-Object BaseName
         $pages | Where-Object { $exported -notcontains $_ } | Should -BeNullOrEmpty
+    }
+
+    It 'state the native contract''s figures as the built module has them (no reference left unexpanded)' {
+        $contract = (Get-Module Microsoft.Graph.Entra.Rs).ImplementingAssembly.GetType('Microsoft.Graph.Entra.Rs.Native.NativeContract', $true)
+        $constant = { param([string] $ConstantName) "$($contract.GetField($ConstantName).GetValue($null))" }
+        foreach ($text in $RevokeHelpText, $AboutText, (Get-Help Get-EntraUser -Full | Out-String -Width 4000)) {
+            $text | Should -Not -Match '\{\{'
+        }
+        $RevokeHelpText | Should -Match "\($(& $constant DefaultThrottleLimit) by default\)"
+        $AboutText | Should -Match "default $(& $constant DefaultThrottleLimit), at most $(& $constant MaxThrottleLimit)"
     }
 
     It 'are all in the MAML file the build wrote' {

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using Microsoft.Graph.Entra.Rs.Connection;
 using Microsoft.Graph.Entra.Rs.Errors;
 using Microsoft.Graph.Entra.Rs.Models;
+using Microsoft.Graph.Entra.Rs.Native;
 
 namespace Microsoft.Graph.Entra.Rs.Cmdlets;
 
@@ -51,7 +52,7 @@ public sealed class AddEntraEnvironmentCommand : NativeCmdlet
             return;
         }
 
-        (EndpointCheck.Verdict graphVerdict, EndpointCheck.Verdict azureADVerdict) = CheckEndpoints();
+        (EndpointVerdict graphVerdict, EndpointVerdict azureADVerdict) = CheckEndpoints();
         string? graph = Accepted(graphVerdict, GraphEndpoint, nameof(GraphEndpoint));
         string? azureAD = Accepted(azureADVerdict, AzureADEndpoint, nameof(AzureADEndpoint));
         if (graph is null || azureAD is null)
@@ -68,7 +69,7 @@ public sealed class AddEntraEnvironmentCommand : NativeCmdlet
     }
 
     /// <summary>The native rule's verdicts; the first call of the process loads the native library.</summary>
-    private (EndpointCheck.Verdict, EndpointCheck.Verdict) CheckEndpoints()
+    private (EndpointVerdict, EndpointVerdict) CheckEndpoints()
     {
         try
         {
@@ -81,7 +82,7 @@ public sealed class AddEntraEnvironmentCommand : NativeCmdlet
         }
     }
 
-    private string? Accepted(EndpointCheck.Verdict verdict, string value, string parameterName)
+    private string? Accepted(EndpointVerdict verdict, string value, string parameterName)
     {
         if (verdict.Origin is null)
         {

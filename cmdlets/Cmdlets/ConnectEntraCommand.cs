@@ -113,7 +113,8 @@ public sealed class ConnectEntraCommand : NativeCmdlet
 
     /// <summary>Time allowed for one HTTP request, in seconds (as Connect-MgGraph's -ClientTimeout).</summary>
     [Parameter]
-    [ValidateRange(1.0, 3600.0)]
+    // Doubles, as the parameter: ValidateRange compares in the bounds' type.
+    [ValidateRange((double)NativeContract.MinClientTimeoutSeconds, (double)NativeContract.MaxClientTimeoutSeconds)]
     [PSDefaultValue(Value = NativeContract.DefaultClientTimeoutSeconds)]
     public double ClientTimeout { get; set; }
 
@@ -185,16 +186,16 @@ public sealed class ConnectEntraCommand : NativeCmdlet
     }
 
     /// <summary>Runs one sign-in step on a new flow and connects with what it signed in.</summary>
-    private (GraphSession, string) SignIn(EntraEnvironment environment, string? clientId, string? tenantId, Func<SignInFlow, string> step, string[]? scopes = null, bool sendChain = false, Func<SignInResult, string?>? hint = null)
+    private (GraphSession, string) SignIn(EntraEnvironment environment, string? clientId, string? tenantId, Func<SignInFlow, string> step, string[]? scopes = null, bool sendChain = false, Func<SignInAnswer, string?>? hint = null)
     {
         string settings = ConnectSettings.ToJson(environment, tenantId, clientId, scopes, sendChain, TimeoutSeconds, Proxy);
         SignInFlow created = SignInFlow.Create(settings.Utf8());
         Track(created, created.Cancel);
 
-        SignInResult result = SignInResult.Parse(step(created));
+        SignInAnswer result = SignInAnswer.Parse(step(created));
         if (!result.SignedIn)
         {
-            SignInError error = result.Error ?? new SignInError { Kind = "Internal", Message = "The sign-in ended without an answer." };
+            SignInErrorRecord error = result.Error ?? new SignInErrorRecord { Kind = "Internal", Message = "The sign-in ended without an answer." };
             ThrowTerminatingError(SignInErrors.ToErrorRecord(error, environment, hint?.Invoke(result)));
         }
 
@@ -261,7 +262,7 @@ public sealed class ConnectEntraCommand : NativeCmdlet
     private (GraphSession, string) ConnectWithCertificate(EntraEnvironment environment, X509Certificate2 certificate, string? clientId, string? tenantId, bool sendChain)
     {
         WriteVerbose($"Signing in with certificate '{certificate.Subject}' (thumbprint {certificate.Thumbprint}, valid until {certificate.NotAfter:u}) (client credentials, signed assertion).");
-        string? ExpiredHint(SignInResult _) => certificate.NotAfter < DateTime.Now ? $"(The certificate {certificate.Thumbprint} expired on {certificate.NotAfter:u}.)" : null;
+        string? ExpiredHint(SignInAnswer _) => certificate.NotAfter < DateTime.Now ? $"(The certificate {certificate.Thumbprint} expired on {certificate.NotAfter:u}.)" : null;
         CertificateSigner signer;
         try
         {
@@ -358,7 +359,7 @@ public sealed class ConnectEntraCommand : NativeCmdlet
         return SignIn(environment, ClientId, TenantId, f =>
         {
             string startJson = f.StartDeviceCode().IntoString();
-            SignInResult started = SignInResult.Parse(startJson);
+            SignInAnswer started = SignInAnswer.Parse(startJson);
             if (!started.Pending)
             {
                 return startJson;

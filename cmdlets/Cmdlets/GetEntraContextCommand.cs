@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Microsoft.Graph.Entra.Rs.Connection;
 using Microsoft.Graph.Entra.Rs.Models;
+using Microsoft.Graph.Entra.Rs.Native;
 
 namespace Microsoft.Graph.Entra.Rs.Cmdlets;
 

@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Text.Json;
 using Microsoft.Graph.Entra.Rs.Errors;
 using Microsoft.Graph.Entra.Rs.Native;
 using Microsoft.Graph.Entra.Rs.Graph;
@@ -67,17 +66,17 @@ public sealed class GetEntraUserCommand : NativeCmdlet
     protected override void ProcessRecord()
     {
         string target = ParameterSetName == ByIdSet ? UserId : Filter ?? SearchString ?? "users";
-        string query = JsonSerializer.Serialize(new
+        string query = NativeJson.Write(new UserQueryRecord
         {
-            userId = ParameterSetName == ByIdSet ? UserId : null,
-            filter = Filter,
-            search = ParameterSetName == SearchSet ? SearchString : null,
-            top = Top,
-            all = All.IsPresent,
-            properties = Property ?? Array.Empty<string>(),
-            userAgent = UserAgent.For(this),
-            maxRetry = MaxRetry,
-            trace = RequestTraceWriter.LevelFor(this),
+            UserId = ParameterSetName == ByIdSet ? UserId : null,
+            Filter = Filter,
+            Search = ParameterSetName == SearchSet ? SearchString : null,
+            Top = Top,
+            All = All.IsPresent,
+            Properties = Property ?? Array.Empty<string>(),
+            UserAgent = UserAgent.For(this),
+            MaxRetry = MaxRetry,
+            Trace = RequestTraceWriter.LevelFor(this),
         });
         UserQueryHandle handle = StartWithSession(session => UserQueryHandle.Start(session, query.Utf8()));
         Track(handle, handle.Cancel);

@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Text.Json;
 using Microsoft.Graph.Entra.Rs.Connection;
 using Microsoft.Graph.Entra.Rs.Errors;
 using Microsoft.Graph.Entra.Rs.Models;
@@ -34,7 +33,7 @@ public sealed class RevokeEntraSignedInUserAllRefreshTokenCommand : NativeCmdlet
         SignedInRevocationHandle started = StartWithSession(session =>
         {
             account = SessionRecord.Of(session).Account;
-            string options = JsonSerializer.Serialize(new { userAgent = UserAgent.For(this), maxRetry = MaxRetry, trace = RequestTraceWriter.LevelFor(this) });
+            string options = NativeJson.Write(new SignedInOptionsRecord { UserAgent = UserAgent.For(this), MaxRetry = MaxRetry, Trace = RequestTraceWriter.LevelFor(this) });
             return SignedInRevocationHandle.Start(session, options.Utf8());
         });
         Track(started, started.Cancel);

@@ -1,13 +1,14 @@
 using System;
 using System.Collections.Generic;
-using System.Text.Json;
 using Microsoft.Graph.Entra.Rs.Models;
+using Microsoft.Graph.Entra.Rs.Native;
 
 namespace Microsoft.Graph.Entra.Rs.Connection;
 
 /// <summary>
-/// The settings document every native connect call takes (see rust/ffi/src/sign_in.rs): the
-/// environment's endpoints, tenant, client, scopes, timeout and proxies. Never a secret.
+/// The settings document every native connect call takes (<see cref="ConnectSettingsRecord"/>,
+/// generated from rust/ffi/src/sign_in.rs): the environment's endpoints, tenant, client,
+/// scopes, timeout and proxies. Never a secret.
 /// </summary>
 internal static class ConnectSettings
 {
@@ -19,17 +20,17 @@ internal static class ConnectSettings
         bool sendCertificateChain = false,
         double clientTimeoutSeconds = 0,
         Uri? proxy = null) =>
-        JsonSerializer.Serialize(new Dictionary<string, object?>
+        NativeJson.Write(new ConnectSettingsRecord
         {
-            ["graphEndpoint"] = environment.GraphEndpoint,
-            ["azureADEndpoint"] = environment.AzureADEndpoint,
-            ["tenantId"] = NullIfEmpty(tenantId),
-            ["clientId"] = NullIfEmpty(clientId),
-            ["scopes"] = scopes ?? Array.Empty<string>(),
-            ["sendCertificateChain"] = sendCertificateChain,
-            ["clientTimeoutSeconds"] = clientTimeoutSeconds,
-            ["proxy"] = proxy?.AbsoluteUri,
-            ["proxyEnvironment"] = ProxyEnvironment(),
+            GraphEndpoint = environment.GraphEndpoint,
+            AzureADEndpoint = environment.AzureADEndpoint,
+            TenantId = NullIfEmpty(tenantId),
+            ClientId = NullIfEmpty(clientId),
+            Scopes = scopes is null ? Array.Empty<string>() : [.. scopes],
+            SendCertificateChain = sendCertificateChain,
+            ClientTimeoutSeconds = clientTimeoutSeconds,
+            Proxy = proxy?.AbsoluteUri,
+            ProxyEnvironment = ProxyEnvironment(),
         });
 
     /// <summary>
@@ -37,12 +38,12 @@ internal static class ConnectSettings
     /// (upper case first, as curl). On Unix, <c>$env:</c> changes are invisible to native code,
     /// so Rust gets them from here rather than from its own environment.
     /// </summary>
-    private static Dictionary<string, string?> ProxyEnvironment() => new()
+    private static ProxyEnvironmentRecord ProxyEnvironment() => new()
     {
-        ["https"] = Variable("HTTPS_PROXY"),
-        ["http"] = Variable("HTTP_PROXY"),
-        ["all"] = Variable("ALL_PROXY"),
-        ["noProxy"] = Variable("NO_PROXY"),
+        Https = Variable("HTTPS_PROXY"),
+        Http = Variable("HTTP_PROXY"),
+        All = Variable("ALL_PROXY"),
+        NoProxy = Variable("NO_PROXY"),
     };
 
     public static string? Variable(string name) =>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Graph.Entra.Rs.Native;
 
 namespace Microsoft.Graph.Entra.Rs.Connection;
@@ -11,19 +10,20 @@ namespace Microsoft.Graph.Entra.Rs.Connection;
 /// </summary>
 internal static class EndpointCheck
 {
-    /// <summary>One endpoint's verdict: its normalised origin, or the reason it is refused.</summary>
-    public readonly record struct Verdict(string? Origin, string? Error);
-
-    public static (Verdict Graph, Verdict AzureAD) Check(string graphEndpoint, string azureADEndpoint)
+    /// <summary>Each endpoint's verdict: its normalised origin, or the reason it is refused (never neither).</summary>
+    public static (EndpointVerdict Graph, EndpointVerdict AzureAD) Check(string graphEndpoint, string azureADEndpoint)
     {
-        using JsonDocument doc = JsonDocument.Parse(Interop.check_endpoints(graphEndpoint.Utf8(), azureADEndpoint.Utf8()).IntoString());
-        return (Read(doc.RootElement, "graphEndpoint"), Read(doc.RootElement, "azureADEndpoint"));
+        EndpointCheckRecord answer = NativeJson.EndpointCheck(Interop.check_endpoints(graphEndpoint.Utf8(), azureADEndpoint.Utf8()).IntoString());
+        return (Complete(answer.GraphEndpoint), Complete(answer.AzureADEndpoint));
     }
 
-    private static Verdict Read(JsonElement root, string name)
+    private static EndpointVerdict Complete(EndpointVerdict verdict)
     {
-        JsonElement verdict = root.GetProperty(name);
-        string? Text(string key) => verdict.TryGetProperty(key, out JsonElement e) ? e.GetString() : null;
-        return new Verdict(Text("origin"), Text("error") ?? (Text("origin") is null ? "the native library gave no verdict" : null));
+        if (verdict.Origin is null && verdict.Error is null)
+        {
+            verdict.Error = "the native library gave no verdict";
+        }
+
+        return verdict;
     }
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Microsoft.Graph.Entra.Rs.Errors;
+using Microsoft.Graph.Entra.Rs.Native;
 
 namespace Microsoft.Graph.Entra.Rs.Connection;
 
@@ -10,7 +11,7 @@ namespace Microsoft.Graph.Entra.Rs.Connection;
 /// </summary>
 internal static class SignInErrors
 {
-    public static ErrorRecord ToErrorRecord(SignInError error, object? target, string? hint = null)
+    public static ErrorRecord ToErrorRecord(SignInErrorRecord error, object? target, string? hint = null)
     {
         (ErrorCategory category, string? action) = Classify(error.Kind);
         string message = $"Connect-Entra failed: {error.Message}";

@@ -24,6 +24,12 @@ public static class NativeContract
     /// <summary>-MaxRetry when not given.</summary>
     public const int DefaultMaxRetry = 10;
 
+    /// <summary>Connect-Entra -ClientTimeout's lowest value (seconds per request).</summary>
+    public const int MinClientTimeoutSeconds = 1;
+
+    /// <summary>Connect-Entra -ClientTimeout's highest value (seconds per request), as Connect-MgGraph's.</summary>
+    public const int MaxClientTimeoutSeconds = 3600;
+
     /// <summary>Connect-Entra -ClientTimeout when not given (seconds per request).</summary>
     public const int DefaultClientTimeoutSeconds = 100;
 

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using System.Text.Json;
 using Microsoft.Graph.Entra.Rs.Errors;
 using Microsoft.Graph.Entra.Rs.Models;
 using Microsoft.Graph.Entra.Rs.Native;
@@ -47,17 +46,16 @@ internal sealed class RevokeJobPump : IDisposable
 
     public static RevokeJobPump Start(PSCmdlet cmdlet, GraphSession session, int throttleLimit, int maxRetry, bool useBatch, bool verify)
     {
-        string trace = RequestTraceWriter.LevelFor(cmdlet);
-        string options = JsonSerializer.Serialize(new
+        var options = new JobOptionsRecord
         {
-            throttleLimit,
-            maxRetry,
-            useBatch,
-            userAgent = UserAgent.For(cmdlet),
-            trace,
-            verify,
-        });
-        return new RevokeJobPump(cmdlet, RevokeJobHandle.Start(session, options.Utf8()), trace != "off");
+            ThrottleLimit = throttleLimit,
+            MaxRetry = maxRetry,
+            UseBatch = useBatch,
+            UserAgent = UserAgent.For(cmdlet),
+            Trace = RequestTraceWriter.LevelFor(cmdlet),
+            Verify = verify,
+        };
+        return new RevokeJobPump(cmdlet, RevokeJobHandle.Start(session, NativeJson.Write(options).Utf8()), options.Trace != TraceLevel.Off);
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Text.Json;
+using Microsoft.Graph.Entra.Rs.Native;
 
 namespace Microsoft.Graph.Entra.Rs.Tracing;
 
@@ -13,24 +13,23 @@ namespace Microsoft.Graph.Entra.Rs.Tracing;
 internal static class RequestTraceWriter
 {
 
-    /// <summary>The trace level to ask the native side for: "off", "requests" or "headers".</summary>
-    public static string LevelFor(PSCmdlet cmdlet)
+    /// <summary>The trace level to ask the native side for: headers with -Debug, requests with -Verbose.</summary>
+    public static TraceLevel LevelFor(PSCmdlet cmdlet)
     {
         if (IsOn(cmdlet, "Debug", "DebugPreference"))
         {
             DebugWithoutPrompts(cmdlet);
-            return "headers";
+            return TraceLevel.Headers;
         }
 
-        if (IsOn(cmdlet, "Verbose", "VerbosePreference")) return "requests";
-        return "off";
+        if (IsOn(cmdlet, "Verbose", "VerbosePreference")) return TraceLevel.Requests;
+        return TraceLevel.Off;
     }
 
     public static void Write(PSCmdlet cmdlet, string json)
     {
-        var trace = JsonSerializer.Deserialize<Trace>(json, Native.NativeJson.Options);
-        if (trace is null) return;
-        foreach (Entry e in trace.Entries)
+        TraceRecord trace = NativeJson.Trace(json);
+        foreach (TraceEntryRecord e in trace.Entries)
         {
             string answer = e.Status is int status ? status.ToString() : $"failed: {e.Error}";
             cmdlet.WriteVerbose($"{e.Method} {e.Target} -> {answer} (attempt {e.Attempt}, {e.DurationMs:0} ms)");
@@ -84,23 +83,5 @@ internal static class RequestTraceWriter
         return cmdlet.GetVariableValue(preferenceVariable) is ActionPreference preference
             && preference != ActionPreference.SilentlyContinue
             && preference != ActionPreference.Ignore;
-    }
-
-    private sealed class Trace
-    {
-        public List<Entry> Entries { get; set; } = new();
-        public ulong Dropped { get; set; }
-    }
-
-    private sealed class Entry
-    {
-        public string Method { get; set; } = "";
-        public string Target { get; set; } = "";
-        public int? Status { get; set; }
-        public string? Error { get; set; }
-        public int Attempt { get; set; }
-        public double DurationMs { get; set; }
-        public List<List<string>> RequestHeaders { get; set; } = new();
-        public List<List<string>> ResponseHeaders { get; set; } = new();
     }
 }

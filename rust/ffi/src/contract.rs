@@ -108,6 +108,11 @@ pub const DELEGATED_SIGN_IN_REQUIRED_MESSAGE: &str =
 /// `DEFAULT_PROPERTIES` joined with ", " (a test keeps the two equal: const fns cannot join).
 const DEFAULT_PROPERTIES_TEXT: &str = "id, displayName, userPrincipalName, mail, userType, accountEnabled, givenName, surname, jobTitle";
 
+/// The range Connect-Entra accepts for -ClientTimeout: Connect-MgGraph's. (The settings document
+/// is read more widely, `ConnectSettingsDto::http_settings`, only bounding what a Duration holds.)
+const MIN_CLIENT_TIMEOUT_SECONDS: i64 = 1;
+const MAX_CLIENT_TIMEOUT_SECONDS: i64 = 3600;
+
 /// One named fact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContractItem {
@@ -134,6 +139,8 @@ pub fn contract() -> Vec<ContractItem> {
         item("MinMaxRetry", "-MaxRetry's lowest value (no retry).", Int(0)),
         item("MaxMaxRetry", "-MaxRetry's highest value.", Int(i64::from(MAX_RETRY_LIMIT))),
         item("DefaultMaxRetry", "-MaxRetry when not given.", Int(i64::from(DEFAULT_MAX_RETRIES))),
+        item("MinClientTimeoutSeconds", "Connect-Entra -ClientTimeout's lowest value (seconds per request).", Int(MIN_CLIENT_TIMEOUT_SECONDS)),
+        item("MaxClientTimeoutSeconds", "Connect-Entra -ClientTimeout's highest value (seconds per request), as Connect-MgGraph's.", Int(MAX_CLIENT_TIMEOUT_SECONDS)),
         item("DefaultClientTimeoutSeconds", "Connect-Entra -ClientTimeout when not given (seconds per request).", Int(i64::try_from(DEFAULT_REQUEST_TIMEOUT.as_secs()).unwrap_or(i64::MAX))),
         item("DefaultUserProperties", "The properties Get-EntraUser reads when -Property is not given.", TextList(DEFAULT_PROPERTIES)),
         item("DefaultUserPropertiesText", "DefaultUserProperties as the help shows them (a constant, for [PSDefaultValue]).", Text(DEFAULT_PROPERTIES_TEXT)),
@@ -201,5 +208,6 @@ mod tests {
         };
         assert!((int("MinThrottleLimit")..=int("MaxThrottleLimit")).contains(&int("DefaultThrottleLimit")));
         assert!((int("MinMaxRetry")..=int("MaxMaxRetry")).contains(&int("DefaultMaxRetry")));
+        assert!((int("MinClientTimeoutSeconds")..=int("MaxClientTimeoutSeconds")).contains(&int("DefaultClientTimeoutSeconds")));
     }
 }

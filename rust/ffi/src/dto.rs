@@ -1,7 +1,7 @@
 //! JSON documents that cross the boundary: options in, outcomes and context out.
-//! JSON keeps the C ABI small and stable while the records grow; C# reads it with
-//! System.Text.Json (in the box, no extra assembly) into classes generated from the
-//! `boundary_document!` declarations here (`records`).
+//! JSON keeps the C ABI small and stable while the records grow; C# reads and writes it with
+//! System.Text.Json (in the box, no extra assembly) as classes generated from the
+//! `boundary_document!` declarations here and beside each handle (`records`).
 
 use chrono::SecondsFormat;
 use entra_core::engine::DEFAULT_THROTTLE_LIMIT;
@@ -25,30 +25,34 @@ pub fn to_json(document: &impl Serialize) -> String {
     serde_json::to_string(document).unwrap_or_else(|e| panic!("a boundary document did not serialise: {e}"))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct JobOptionsDto {
-    #[serde(default = "default_throttle_limit")]
-    pub throttle_limit: usize,
-    #[serde(default = "default_max_retry")]
-    pub max_retry: u32,
-    #[serde(default)]
-    pub use_batch: bool,
-    pub user_agent: String,
-    #[serde(default)]
-    pub trace: TraceLevelDto,
-    #[serde(default)]
-    pub verify: bool,
+boundary_document! {
+    /// A bulk revocation job's options (RevokeJobHandle.start); an absent field takes the engine's default.
+    #[csharp_input = "JobOptionsRecord"]
+    pub struct JobOptionsDto {
+        #[serde(default = "default_throttle_limit")]
+        pub throttle_limit: usize => "int",
+        #[serde(default = "default_max_retry")]
+        pub max_retry: u32 => "int",
+        #[serde(default)]
+        pub use_batch: bool => "bool",
+        pub user_agent: String => "string",
+        #[serde(default)]
+        pub trace: TraceLevelDto => "TraceLevel",
+        #[serde(default)]
+        pub verify: bool => "bool",
+    }
 }
 
-/// How much of each request to log: "off", "requests" (-Verbose) or "headers" (-Debug).
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum TraceLevelDto {
-    #[default]
-    Off,
-    Requests,
-    Headers,
+boundary_enum! {
+    /// How much of each request to log: off, requests (-Verbose) or headers (-Debug).
+    #[csharp = "TraceLevel"]
+    #[derive(Default)]
+    pub enum TraceLevelDto {
+        #[default]
+        Off,
+        Requests,
+        Headers,
+    }
 }
 
 impl From<TraceLevelDto> for TraceLevel {
@@ -61,27 +65,30 @@ impl From<TraceLevelDto> for TraceLevel {
     }
 }
 
-/// The request log taken since the last call, for WriteVerbose/WriteDebug.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TraceDto<'a> {
-    entries: Vec<TraceEntryDto<'a>>,
-    dropped: u64,
+boundary_document! {
+    /// The request log taken since the last call, for WriteVerbose/WriteDebug.
+    #[csharp = "TraceRecord"]
+    pub struct TraceDto<'a> {
+        entries: Vec<TraceEntryDto<'a>> => "List<TraceEntryRecord>",
+        dropped: u64 => "ulong",
+    }
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TraceEntryDto<'a> {
-    method: &'a str,
-    target: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    status: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<&'a str>,
-    attempt: u32,
-    duration_ms: f64,
-    request_headers: &'a [(String, String)],
-    response_headers: &'a [(String, String)],
+boundary_document! {
+    /// One request sent (retries included), its headers only at the headers level, Authorization redacted.
+    #[csharp = "TraceEntryRecord"]
+    pub(crate) struct TraceEntryDto<'a> {
+        method: &'a str => "string",
+        target: &'a str => "string",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        status: Option<u16> => "int?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<&'a str> => "string?",
+        attempt: u32 => "int",
+        duration_ms: f64 => "double",
+        request_headers: &'a [(String, String)] => "List<List<string>>",
+        response_headers: &'a [(String, String)] => "List<List<string>>",
+    }
 }
 
 impl<'a> TraceDto<'a> {
@@ -142,7 +149,7 @@ boundary_document! {
 boundary_document! {
     /// -Verify's finding for a successful revocation; the warning (naming the user when not verified) comes from Rust.
     #[csharp = "VerificationRecord"]
-    struct VerificationDto {
+    pub(crate) struct VerificationDto {
         verified: bool => "bool",
         #[serde(skip_serializing_if = "Option::is_none")]
         sign_in_sessions_valid_from: Option<String> => "DateTimeOffset?",
@@ -318,11 +325,6 @@ boundary_document! {
     }
 }
 
-/// The generated C# classes (`records::all`).
-pub(crate) fn csharp_records() -> Vec<crate::records::CsRecord> {
-    vec![OutcomeDto::CSHARP, VerificationDto::CSHARP, FailureDto::CSHARP, SummaryDto::CSHARP, UserPageDto::CSHARP]
-}
-
 impl<'a> UserPageDto<'a> {
     /// The last page: no users, the failure that ended the listing.
     pub fn failed(failure: FailureDto<'a>) -> Self {
@@ -335,25 +337,28 @@ fn kind_name(kind: CoreFailureKind) -> &'static str {
     FailureKind::from(kind).name()
 }
 
-/// What Get-EntraContext shows. Never the token. The default (nothing known) is the fallback
-/// of `describe`.
-#[derive(Debug, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SessionDto {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    graph_endpoint: Option<String>,
-    auth_type: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tenant_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    client_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    account: Option<String>,
-    scopes: Vec<String>,
-    roles: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    expires_on: Option<String>,
-    token_kind: &'static str,
+boundary_document! {
+    /// What Get-EntraContext shows. Never the token. The default (nothing known) is the fallback of `describe`; there GraphEndpoint is absent and callers use the environment's.
+    #[csharp = "SessionRecord"]
+    #[derive(Default)]
+    pub struct SessionDto {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        graph_endpoint: Option<String> => "string?",
+        /// The credential kind (ClientSecret, Certificate, …); "" when unknown.
+        auth_type: &'static str => "string",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        tenant_id: Option<String> => "string?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        client_id: Option<String> => "string?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        account: Option<String> => "string?",
+        scopes: Vec<String> => "string[]",
+        roles: Vec<String> => "string[]",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        expires_on: Option<String> => "DateTimeOffset?",
+        /// Delegated, AppOnly or Opaque; "" when unknown.
+        token_kind: &'static str => "string",
+    }
 }
 
 impl SessionDto {

@@ -1,7 +1,7 @@
-//! The JSON documents of `dto` as C# reads them: the field names and shapes (the classes
-//! generated into cmdlets/Native/Records.g.cs, and cmdlets/Tracing/RequestTraceWriter.cs), the
-//! failure kind names C# reads into its generated FailureKind, the typed fallback documents,
-//! and the option defaults taken from entra-core.
+//! The JSON documents Rust writes as C# reads them: the field names and shapes (the classes
+//! generated into cmdlets/Native/Records.g.cs), the failure kind names C# reads into its
+//! generated FailureKind, the typed fallback documents, and the option defaults taken from
+//! entra-core. The documents C# writes are checked in `input_document_tests`.
 
 use crate::dto::{FailureDto, INTERNAL_ERROR_MESSAGE, JobOptionsDto, OutcomeDto, SessionDto, SummaryDto, TraceDto, TraceLevelDto, UserPageDto, to_json};
 use chrono::{TimeZone, Utc};
@@ -11,6 +11,7 @@ use entra_core::graph_error::GraphError;
 use entra_core::retry::policy::DEFAULT_MAX_RETRIES;
 use entra_core::trace::{RequestTrace, TraceLevel};
 use entra_core::{Failure, Outcome, UserIdentifier};
+use crate::records::CsRecord;
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -178,17 +179,8 @@ fn an_app_only_signed_in_revocation_is_a_delegated_sign_in_required_failure() {
     assert!(outcome.get("httpStatus").is_none());
 }
 
-/// `duration_ms` → `durationMs`, as serde's rename_all = "camelCase" spells the JSON name.
-fn camel(snake: &str) -> String {
-    let mut words = snake.split('_');
-    let first = words.next().unwrap_or_default().to_owned();
-    first + &words.map(|w| w[..1].to_ascii_uppercase() + &w[1..]).collect::<String>()
-}
-
 /// Checks one JSON value against the C# type its generated property declares.
 fn assert_fits(record: &str, field: &str, cs_type: &str, value: &Value) {
-    let described = crate::records::all();
-    let nested = |name: &str| described.iter().find(|r| r.name == name).copied();
     let base = cs_type.trim_end_matches('?');
     let fits = match base {
         "string" => value.is_string(),
@@ -200,33 +192,45 @@ fn assert_fits(record: &str, field: &str, cs_type: &str, value: &Value) {
         "FailureKind" => value.as_str().is_some_and(|n| crate::contract::FailureKind::ALL.iter().any(|k| k.name() == n)),
         "Dictionary<string, long>" => value.as_object().is_some_and(|m| m.values().all(Value::is_i64)),
         "List<Dictionary<string, JsonElement>>" => value.as_array().is_some_and(|a| a.iter().all(Value::is_object)),
-        other => match nested(other) {
-            Some(inner) => {
-                assert_document(inner, value);
+        "string[]" => value.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
+        // A header: [name, value].
+        "List<List<string>>" => value.as_array().is_some_and(|a| a.iter().all(|h| h.as_array().is_some_and(|p| p.len() == 2 && p.iter().all(Value::is_string)))),
+        other => {
+            if let Some(enumeration) = described_enum(other) {
+                value.as_str().is_some_and(|n| enumeration.json_names().iter().any(|m| m == n))
+            } else if let Some(item) = other.strip_prefix("List<").and_then(|t| t.strip_suffix('>')) {
+                let array = value.as_array().unwrap_or_else(|| panic!("{record}.{field} is a list: {value}"));
+                array.iter().for_each(|v| assert_fits(record, field, item, v));
+                true
+            } else {
+                assert_document(described(other), value);
                 true
             }
-            None => panic!("{record}.{field}: no check for the C# type {cs_type}"),
-        },
+        }
     };
     assert!(fits, "{record}.{field} is {cs_type} in C#, but the JSON has {value}");
 }
 
 /// A document's JSON has no field C# lacks, every field C# declares non-nullable, and values of
 /// the declared C# types.
-fn assert_document(record: crate::records::CsRecord, json: &Value) {
+pub(crate) fn assert_document(record: CsRecord, json: &Value) {
     let object = json.as_object().unwrap_or_else(|| panic!("{} is an object: {json}", record.name));
     for key in object.keys() {
-        assert!(record.fields.iter().any(|(f, _)| camel(f) == *key), "{}: C# has no property for {key}", record.name);
+        assert!(record.fields.iter().any(|f| f.json_name() == *key), "{}: C# has no property for {key}", record.name);
     }
-    for (field, cs_type) in record.fields {
-        match object.get(&camel(field)) {
-            Some(value) => assert_fits(record.name, field, cs_type, value),
-            None => assert!(cs_type.ends_with('?'), "{}.{field} ({cs_type}) is always sent, but this JSON lacks it: {json}", record.name),
+    for field in record.fields {
+        match object.get(&field.json_name()) {
+            Some(value) => assert_fits(record.name, field.name, field.cs_type, value),
+            None => assert!(field.cs_type.ends_with('?'), "{}.{} ({}) is always sent, but this JSON lacks it: {json}", record.name, field.name, field.cs_type),
         }
     }
 }
 
-fn described(name: &str) -> crate::records::CsRecord {
+pub(crate) fn described_enum(name: &str) -> Option<crate::records::CsEnum> {
+    crate::records::all_enums().into_iter().find(|e| e.name == name)
+}
+
+pub(crate) fn described(name: &str) -> CsRecord {
     crate::records::all().into_iter().find(|r| r.name == name).unwrap_or_else(|| panic!("{name} is described"))
 }
 
@@ -269,4 +273,47 @@ fn every_document_serializes_to_the_fields_and_types_of_its_generated_csharp_cla
     assert_document(described("UserPage"), &serde_json::to_value(UserPageDto { users: &users, done: false, failure: None }).unwrap());
     let failure = graph(404);
     assert_document(described("UserPage"), &serde_json::to_value(UserPageDto::failed(FailureDto::from_failure(&failure))).unwrap());
+}
+
+/// A delegated session whose token says everything Get-EntraContext shows.
+fn described_session() -> entra_core::Session {
+    use base64::Engine as _;
+    let claims = br#"{"tid":"t1","appid":"a1","upn":"adele@contoso.com","scp":"User.Read User.RevokeSessions.All","roles":["R"],"exp":1900000000}"#;
+    let token = format!("h.{}.s", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims));
+    entra_core::Session::with_access_token("https://graph.microsoft.com", token, &entra_core::http::HttpSettings::default()).expect("session")
+}
+
+#[test]
+fn the_trace_session_endpoint_and_sign_in_documents_serialize_to_their_generated_csharp_classes() {
+    let entries = [
+        RequestTrace {
+            method: "POST".to_owned(),
+            target: "/v1.0/users/a/revokeSignInSessions".to_owned(),
+            status: Some(200),
+            error: None,
+            attempt: 1,
+            duration: Duration::from_millis(3),
+            request_headers: vec![("authorization".to_owned(), "<redacted>".to_owned())],
+            response_headers: vec![("request-id".to_owned(), "r".to_owned())],
+        },
+        RequestTrace { method: "GET".to_owned(), target: "/v1.0/users".to_owned(), status: None, error: Some("reset".to_owned()), attempt: 2, duration: Duration::ZERO, request_headers: vec![], response_headers: vec![] },
+    ];
+    assert_document(described("TraceRecord"), &serde_json::to_value(TraceDto::new(&entries, 1)).unwrap());
+    assert_document(described("TraceRecord"), &serde_json::to_value(TraceDto::empty()).unwrap());
+
+    let session = serde_json::to_value(SessionDto::from_session(&described_session())).unwrap();
+    for present in ["graphEndpoint", "tenantId", "clientId", "account", "expiresOn"] {
+        assert!(session.get(present).is_some(), "the sample covers {present}: {session}");
+    }
+    assert_document(described("SessionRecord"), &session);
+    assert_document(described("SessionRecord"), &serde_json::to_value(SessionDto::default()).unwrap());
+
+    for (graph, login) in [("https://graph.microsoft.us", "http://127.0.0.1:5000"), ("http://graph.example.com", "https://login.example.com/tenant")] {
+        assert_document(described("EndpointCheckRecord"), &serde_json::from_str(&crate::endpoints::check(graph, login)).unwrap());
+    }
+    assert_document(described("EndpointCheckRecord"), &serde_json::from_str(&crate::endpoints::internal_error()).unwrap());
+
+    for answer in crate::sign_in::sample_answers() {
+        assert_document(described("SignInAnswer"), &answer);
+    }
 }

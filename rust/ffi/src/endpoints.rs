@@ -7,14 +7,16 @@ use entra_core::endpoint::GraphEndpoint;
 use interoptopus::ffi;
 use serde::Serialize;
 
-/// One endpoint's verdict: its normalised origin, or why it is refused.
-#[derive(Debug, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-struct EndpointVerdict {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    origin: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
+boundary_document! {
+    /// One endpoint's verdict: its normalised origin, or why it is refused.
+    #[csharp = "EndpointVerdict"]
+    #[derive(PartialEq, Eq)]
+    pub(crate) struct EndpointVerdict {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        origin: Option<String> => "string?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<String> => "string?",
+    }
 }
 
 impl EndpointVerdict {
@@ -26,21 +28,22 @@ impl EndpointVerdict {
     }
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct EndpointPairVerdict {
-    graph_endpoint: EndpointVerdict,
-    #[serde(rename = "azureADEndpoint")]
-    azure_ad_endpoint: EndpointVerdict,
+boundary_document! {
+    /// check_endpoints' answer: the verdicts on an environment's Graph and sign-in endpoints.
+    #[csharp = "EndpointCheckRecord"]
+    pub(crate) struct EndpointPairVerdict {
+        graph_endpoint: EndpointVerdict => "EndpointVerdict",
+        azure_ad_endpoint as "azureADEndpoint": EndpointVerdict => "EndpointVerdict",
+    }
 }
 
-fn check(graph_endpoint: &str, azure_ad_endpoint: &str) -> String {
+pub(crate) fn check(graph_endpoint: &str, azure_ad_endpoint: &str) -> String {
     let verdict = EndpointPairVerdict { graph_endpoint: EndpointVerdict::of(graph_endpoint), azure_ad_endpoint: EndpointVerdict::of(azure_ad_endpoint) };
     to_json(&verdict)
 }
 
 /// Both endpoints refused with the internal-error message: the answer after a caught panic.
-fn internal_error() -> String {
+pub(crate) fn internal_error() -> String {
     let refused = || EndpointVerdict { origin: None, error: Some(INTERNAL_ERROR_MESSAGE.to_owned()) };
     to_json(&EndpointPairVerdict { graph_endpoint: refused(), azure_ad_endpoint: refused() })
 }

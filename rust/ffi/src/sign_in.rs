@@ -12,7 +12,7 @@ use crate::error::NativeError;
 use crate::dto::{INTERNAL_ERROR_MESSAGE, to_json};
 use crate::panic_boundary::{guard_result, guard_value};
 use crate::runtime;
-use entra_core::auth::device_code::DeviceCodeFlow;
+use entra_core::auth::device_code::{DeviceCodeFlow, DeviceCodePrompt};
 use entra_core::auth::managed_identity::ManagedIdentityEnvironment;
 use entra_core::auth::sign_in::{SignInOptions, start_device_code, with_certificate, with_client_secret, with_managed_identity};
 use entra_core::auth::{AuthError, TokenSource};
@@ -28,39 +28,43 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use zeroize::Zeroize;
 
-/// Connect-Entra's settings (never a secret).
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ConnectSettingsDto {
-    pub graph_endpoint: String,
-    #[serde(default, rename = "azureADEndpoint")]
-    pub azure_ad_endpoint: String,
-    #[serde(default)]
-    pub tenant_id: Option<String>,
-    #[serde(default)]
-    pub client_id: Option<String>,
-    #[serde(default)]
-    pub scopes: Vec<String>,
-    #[serde(default)]
-    pub send_certificate_chain: bool,
-    /// Seconds allowed for one request; 0 or absent means the default.
-    #[serde(default)]
-    pub client_timeout_seconds: f64,
-    /// Connect-Entra -Proxy: overrides the environment's proxy variables.
-    #[serde(default)]
-    pub proxy: Option<String>,
-    /// HTTPS_PROXY/HTTP_PROXY/ALL_PROXY/NO_PROXY as PowerShell sees them.
-    #[serde(default)]
-    pub proxy_environment: Option<ProxyEnvironmentDto>,
+boundary_document! {
+    /// Connect-Entra's settings, which every native connect call takes (never a secret).
+    #[csharp_input = "ConnectSettingsRecord"]
+    pub struct ConnectSettingsDto {
+        pub graph_endpoint: String => "string",
+        #[serde(default)]
+        pub azure_ad_endpoint as "azureADEndpoint": String => "string",
+        #[serde(default)]
+        pub tenant_id: Option<String> => "string?",
+        #[serde(default)]
+        pub client_id: Option<String> => "string?",
+        #[serde(default)]
+        pub scopes: Vec<String> => "string[]",
+        #[serde(default)]
+        pub send_certificate_chain: bool => "bool",
+        /// Seconds allowed for one request; 0 or absent means the default.
+        #[serde(default)]
+        pub client_timeout_seconds: f64 => "double",
+        /// Connect-Entra -Proxy: overrides the environment's proxy variables.
+        #[serde(default)]
+        pub proxy: Option<String> => "string?",
+        /// HTTPS_PROXY/HTTP_PROXY/ALL_PROXY/NO_PROXY as PowerShell sees them.
+        #[serde(default)]
+        pub proxy_environment: Option<ProxyEnvironmentDto> => "ProxyEnvironmentRecord?",
+    }
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ProxyEnvironmentDto {
-    https: Option<String>,
-    http: Option<String>,
-    all: Option<String>,
-    no_proxy: Option<String>,
+boundary_document! {
+    /// HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY as the PowerShell session sees them (on Unix, $env: changes are invisible to native code).
+    #[csharp_input = "ProxyEnvironmentRecord"]
+    #[derive(Default)]
+    pub struct ProxyEnvironmentDto {
+        https: Option<String> => "string?",
+        http: Option<String> => "string?",
+        all: Option<String> => "string?",
+        no_proxy: Option<String> => "string?",
+    }
 }
 
 impl ConnectSettingsDto {
@@ -129,9 +133,9 @@ impl SignInFlow {
         match result {
             Ok(tokens) => {
                 *self.state.lock() = State::SignedIn(Arc::new(tokens));
-                answer(&Answer::SignedIn)
+                answer(&SignInAnswerDto::SIGNED_IN)
             }
-            Err(error) => answer(&Answer::failed(&error)),
+            Err(error) => answer(&SignInAnswerDto::failed(&error)),
         }
     }
 
@@ -193,11 +197,11 @@ impl SignInFlow {
     pub fn start_device_code(&self) -> ffi::String {
         guard_value(panicked(), || match self.run(start_device_code(&self.options)) {
             Ok(flow) => {
-                let prompt = Answer::Pending(flow.prompt().clone());
+                let prompt = SignInAnswerDto::pending(flow.prompt());
                 *self.state.lock() = State::DeviceCode(flow);
                 answer(&prompt)
             }
-            Err(error) => answer(&Answer::failed(&error)),
+            Err(error) => answer(&SignInAnswerDto::failed(&error)),
         })
     }
 
@@ -208,7 +212,7 @@ impl SignInFlow {
                 State::DeviceCode(flow) => flow,
                 other => {
                     *self.state.lock() = other;
-                    return answer(&Answer::failed(&AuthError::InvalidCredential("The device code flow was not started.".to_owned())));
+                    return answer(&SignInAnswerDto::failed(&AuthError::InvalidCredential("The device code flow was not started.".to_owned())));
                 }
             };
             self.finish(self.run(flow.complete()))
@@ -233,57 +237,114 @@ fn non_empty(text: String) -> Option<String> {
     (!text.trim().is_empty()).then_some(text)
 }
 
-#[derive(Serialize)]
-#[serde(tag = "status", rename_all = "camelCase")]
-enum Answer {
-    SignedIn,
-    Pending(entra_core::auth::device_code::DeviceCodePrompt),
-    Failed { error: SignInErrorDto },
-}
-
-/// A failed sign-in as C# maps it to an ErrorRecord: `kind` is a stable name.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SignInErrorDto {
-    kind: &'static str,
-    message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    aadsts: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    http_status: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    trace_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    correlation_id: Option<String>,
-}
-
-impl Answer {
-    fn failed(error: &AuthError) -> Self {
-        let entra = error.entra();
-        Self::Failed {
-            error: SignInErrorDto {
-                kind: error.kind_name(),
-                message: error.to_string(),
-                aadsts: entra.and_then(|e| e.aadsts.clone()),
-                error: entra.map(|e| e.error.clone()),
-                http_status: entra.map(|e| e.http_status),
-                trace_id: entra.and_then(|e| e.trace_id.clone()),
-                correlation_id: entra.and_then(|e| e.correlation_id.clone()),
-            },
-        }
+boundary_enum! {
+    /// Where a sign-in stands after a step.
+    #[csharp = "SignInStatus"]
+    pub(crate) enum SignInStatus {
+        SignedIn,
+        Pending,
+        Failed,
     }
 }
 
-fn answer(answer: &Answer) -> ffi::String {
+boundary_document! {
+    /// One answer of a sign-in step: signed in, the device code to show the user (pending), or why it failed.
+    #[csharp = "SignInAnswer"]
+    pub(crate) struct SignInAnswerDto {
+        status: SignInStatus => "SignInStatus",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        user_code: Option<String> => "string?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        verification_uri: Option<String> => "string?",
+        /// The platform's sentence to show with the code.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        message: Option<String> => "string?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        expires_in_seconds: Option<u64> => "long?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<SignInErrorDto> => "SignInErrorRecord?",
+    }
+}
+
+boundary_document! {
+    /// A failed sign-in as C# maps it to an ErrorRecord: kind is a stable name (the error id), Entra's ids beside it.
+    #[csharp = "SignInErrorRecord"]
+    pub(crate) struct SignInErrorDto {
+        kind: &'static str => "string",
+        message: String => "string",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        aadsts: Option<String> => "string?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<String> => "string?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        http_status: Option<u16> => "int?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        trace_id: Option<String> => "string?",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        correlation_id: Option<String> => "string?",
+    }
+}
+
+impl SignInAnswerDto {
+    const SIGNED_IN: Self = Self { status: SignInStatus::SignedIn, user_code: None, verification_uri: None, message: None, expires_in_seconds: None, error: None };
+
+    fn pending(prompt: &DeviceCodePrompt) -> Self {
+        Self {
+            status: SignInStatus::Pending,
+            user_code: Some(prompt.user_code.clone()),
+            verification_uri: Some(prompt.verification_uri.clone()),
+            message: Some(prompt.message.clone()),
+            expires_in_seconds: Some(prompt.expires_in_seconds),
+            ..Self::SIGNED_IN
+        }
+    }
+
+    fn failed_with(error: SignInErrorDto) -> Self {
+        Self { status: SignInStatus::Failed, error: Some(error), ..Self::SIGNED_IN }
+    }
+
+    fn failed(error: &AuthError) -> Self {
+        let entra = error.entra();
+        Self::failed_with(SignInErrorDto {
+            kind: error.kind_name(),
+            message: error.to_string(),
+            aadsts: entra.and_then(|e| e.aadsts.clone()),
+            error: entra.map(|e| e.error.clone()),
+            http_status: entra.map(|e| e.http_status),
+            trace_id: entra.and_then(|e| e.trace_id.clone()),
+            correlation_id: entra.and_then(|e| e.correlation_id.clone()),
+        })
+    }
+}
+
+fn answer(answer: &SignInAnswerDto) -> ffi::String {
     ffi::String::from_string(to_json(answer))
 }
 
 /// The answer after a caught panic: a failure of kind Internal.
 fn panicked() -> ffi::String {
     let error = SignInErrorDto { kind: "Internal", message: INTERNAL_ERROR_MESSAGE.to_owned(), aadsts: None, error: None, http_status: None, trace_id: None, correlation_id: None };
-    answer(&Answer::Failed { error })
+    answer(&SignInAnswerDto::failed_with(error))
+}
+
+/// Entra refusing a client secret, with the ids support asks for.
+#[cfg(test)]
+fn refused_secret() -> AuthError {
+    AuthError::Refused(entra_core::auth::EntraError::from_response(401, br#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.","trace_id":"t1","correlation_id":"c1"}"#))
+}
+
+#[cfg(test)]
+fn device_code_prompt() -> DeviceCodePrompt {
+    DeviceCodePrompt { user_code: "ABC".to_owned(), verification_uri: "https://microsoft.com/devicelogin".to_owned(), message: "Open the page.".to_owned(), expires_in_seconds: 900 }
+}
+
+/// Every kind of answer, as JSON, for the check against the generated C# class (`dto_tests`).
+#[cfg(test)]
+pub(crate) fn sample_answers() -> Vec<serde_json::Value> {
+    let answers = [SignInAnswerDto::SIGNED_IN, SignInAnswerDto::pending(&device_code_prompt()), SignInAnswerDto::failed(&refused_secret())];
+    let mut json: Vec<serde_json::Value> = answers.iter().map(|a| serde_json::to_value(a).expect("answer json")).collect();
+    json.push(serde_json::from_str(&panicked().into_string()).expect("fallback json"));
+    json
 }
 
 #[cfg(test)]
@@ -303,12 +364,19 @@ mod tests {
 
     #[test]
     fn failures_carry_entras_answer_as_data() {
-        let error = AuthError::Refused(entra_core::auth::EntraError::from_response(401, br#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.","trace_id":"t1","correlation_id":"c1"}"#));
-        let json = serde_json::to_value(Answer::failed(&error)).unwrap();
+        let json = serde_json::to_value(SignInAnswerDto::failed(&refused_secret())).unwrap();
         assert_eq!(json["status"], "failed");
         assert_eq!(json["error"]["kind"], "InvalidClientSecret");
         assert_eq!(json["error"]["aadsts"], "AADSTS7000215");
         assert_eq!(json["error"]["traceId"], "t1");
-        assert_eq!(serde_json::to_value(Answer::SignedIn).unwrap(), serde_json::json!({"status": "signedIn"}));
+        assert_eq!(serde_json::to_value(SignInAnswerDto::SIGNED_IN).unwrap(), serde_json::json!({"status": "signedIn"}));
+    }
+
+    #[test]
+    fn a_pending_answer_carries_the_device_code_prompt_beside_its_status() {
+        assert_eq!(
+            crate::dto::to_json(&SignInAnswerDto::pending(&device_code_prompt())),
+            r#"{"status":"pending","userCode":"ABC","verificationUri":"https://microsoft.com/devicelogin","message":"Open the page.","expiresInSeconds":900}"#
+        );
     }
 }

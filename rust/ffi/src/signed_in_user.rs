@@ -18,14 +18,16 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct OptionsDto {
-    user_agent: String,
-    #[serde(default = "crate::contract::default_max_retry")]
-    max_retry: u32,
-    #[serde(default)]
-    trace: TraceLevelDto,
+boundary_document! {
+    /// Revoke-EntraSignedInUserAllRefreshToken's options (SignedInRevocationHandle.start).
+    #[csharp_input = "SignedInOptionsRecord"]
+    pub(crate) struct OptionsDto {
+        user_agent: String => "string",
+        #[serde(default = "crate::contract::default_max_retry")]
+        max_retry: u32 => "int",
+        #[serde(default)]
+        trace: TraceLevelDto => "TraceLevel",
+    }
 }
 
 #[ffi(service)]

@@ -14,22 +14,24 @@ use parking_lot::Mutex;
 use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct UserQueryDto {
-    user_id: Option<String>,
-    filter: Option<String>,
-    search: Option<String>,
-    top: Option<u32>,
-    #[serde(default)]
-    all: bool,
-    #[serde(default)]
-    properties: Vec<String>,
-    user_agent: String,
-    #[serde(default = "crate::contract::default_max_retry")]
-    max_retry: u32,
-    #[serde(default)]
-    trace: TraceLevelDto,
+boundary_document! {
+    /// Get-EntraUser's query (UserQueryHandle.start): one user by id, or a listing by filter or search.
+    #[csharp_input = "UserQueryRecord"]
+    pub(crate) struct UserQueryDto {
+        user_id: Option<String> => "string?",
+        filter: Option<String> => "string?",
+        search: Option<String> => "string?",
+        top: Option<u32> => "int?",
+        #[serde(default)]
+        all: bool => "bool",
+        #[serde(default)]
+        properties: Vec<String> => "string[]",
+        user_agent: String => "string",
+        #[serde(default = "crate::contract::default_max_retry")]
+        max_retry: u32 => "int",
+        #[serde(default)]
+        trace: TraceLevelDto => "TraceLevel",
+    }
 }
 
 #[ffi(service)]
