@@ -48,3 +48,54 @@ Describe 'Failure kind error ids' {
         (Get-Mapping $unknown).Item1 | Should -BeExactly 'GraphError'
     }
 }
+
+# Connect-Entra's failures: SignInFailureKind (generated from rust/ffi/src/sign_in_failure.rs) is
+# the error id, SignInErrors.Classify gives the category; the ids are what they were as strings.
+Describe 'Sign-in failure kinds' {
+    BeforeAll {
+        $SignInKindType = $Assembly.GetType('Microsoft.Graph.Entra.Rs.Native.SignInFailureKind', $true)
+        $RecordType = $Assembly.GetType('Microsoft.Graph.Entra.Rs.Native.SignInErrorRecord', $true)
+        $ToErrorRecord = $Assembly.GetType('Microsoft.Graph.Entra.Rs.Connection.SignInErrors', $true).GetMethod(
+            'ToErrorRecord', [System.Reflection.BindingFlags] 'Static, Public, NonPublic')
+        $SignInCases = @(
+            @{ Kind = 'InvalidClientSecret'; Category = 'AuthenticationError' }
+            @{ Kind = 'ExpiredClientSecret'; Category = 'AuthenticationError' }
+            @{ Kind = 'InvalidClientAssertion'; Category = 'AuthenticationError' }
+            @{ Kind = 'CertificateExpired'; Category = 'AuthenticationError' }
+            @{ Kind = 'UnknownClient'; Category = 'ObjectNotFound' }
+            @{ Kind = 'UnknownTenant'; Category = 'ObjectNotFound' }
+            @{ Kind = 'ConsentRequired'; Category = 'PermissionDenied' }
+            @{ Kind = 'AuthorizationDeclined'; Category = 'AuthenticationError' }
+            @{ Kind = 'DeviceCodeExpired'; Category = 'OperationTimeout' }
+            @{ Kind = 'SignInExpired'; Category = 'AuthenticationError' }
+            @{ Kind = 'ManagedIdentityNotFound'; Category = 'ObjectNotFound' }
+            @{ Kind = 'SignInRefused'; Category = 'AuthenticationError' }
+            @{ Kind = 'CannotRefresh'; Category = 'AuthenticationError' }
+            @{ Kind = 'SignInFailed'; Category = 'AuthenticationError' }
+            @{ Kind = 'Unavailable'; Category = 'ConnectionError' }
+            @{ Kind = 'InvalidCredential'; Category = 'InvalidArgument' }
+            @{ Kind = 'RejectedAfterRenewal'; Category = 'AuthenticationError' }
+            @{ Kind = 'Cancelled'; Category = 'OperationStopped' }
+            @{ Kind = 'Internal'; Category = 'AuthenticationError' }
+        )
+        function New-SignInError([string] $Kind) {
+            $record = [Activator]::CreateInstance($RecordType)
+            $RecordType.GetProperty('Kind').SetValue($record, [Enum]::Parse($SignInKindType, $Kind))
+            $RecordType.GetProperty('Message').SetValue($record, 'Entra refused it.')
+            $ToErrorRecord.Invoke($null, @($record, $null, $null))
+        }
+    }
+
+    It 'has a case below for every kind the native library can report' {
+        ($SignInCases.Kind | Sort-Object) | Should -Be ([Enum]::GetNames($SignInKindType) | Sort-Object)
+    }
+
+    It 'names the error record after the kind and files it under its category' {
+        foreach ($case in $SignInCases) {
+            $record = New-SignInError $case.Kind
+            $record.FullyQualifiedErrorId | Should -BeExactly $case.Kind
+            "$($record.CategoryInfo.Category)" | Should -BeExactly $case.Category -Because $case.Kind
+            $record.Exception.Message | Should -BeExactly 'Connect-Entra failed: Entra refused it.'
+        }
+    }
+}

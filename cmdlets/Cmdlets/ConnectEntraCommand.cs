@@ -195,7 +195,7 @@ public sealed class ConnectEntraCommand : NativeCmdlet
         SignInAnswer result = SignInAnswer.Parse(step(created));
         if (!result.SignedIn)
         {
-            SignInErrorRecord error = result.Error ?? new SignInErrorRecord { Kind = "Internal", Message = "The sign-in ended without an answer." };
+            SignInErrorRecord error = result.Error ?? new SignInErrorRecord { Kind = SignInFailureKind.Internal, Message = "The sign-in ended without an answer." };
             ThrowTerminatingError(SignInErrors.ToErrorRecord(error, environment, hint?.Invoke(result)));
         }
 

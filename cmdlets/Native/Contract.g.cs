@@ -64,3 +64,46 @@ public enum FailureKind
     /// <summary>The signed-in revocation on a connection without a signed-in user (app-only token); nothing was sent.</summary>
     DelegatedSignInRequired = 10,
 }
+
+/// <summary>Why a sign-in failed (rust/ffi/src/sign_in_failure.rs); the member names are Connect-Entra's error ids. The values are stable: never renumbered.</summary>
+public enum SignInFailureKind
+{
+    /// <summary>Entra refused the client secret (AADSTS7000215: not one of the app's secrets, or the secret's id).</summary>
+    InvalidClientSecret = 1,
+    /// <summary>The client secret has expired (AADSTS7000222).</summary>
+    ExpiredClientSecret = 2,
+    /// <summary>The certificate's signed assertion did not verify against the app's certificates.</summary>
+    InvalidClientAssertion = 3,
+    /// <summary>The certificate registered on the app has expired.</summary>
+    CertificateExpired = 4,
+    /// <summary>No such application in the tenant (AADSTS700016).</summary>
+    UnknownClient = 5,
+    /// <summary>No such tenant (AADSTS90002, AADSTS900023).</summary>
+    UnknownTenant = 6,
+    /// <summary>Consent or a permission is missing for what was asked (AADSTS65001 and friends).</summary>
+    ConsentRequired = 7,
+    /// <summary>The user declined the device code sign-in.</summary>
+    AuthorizationDeclined = 8,
+    /// <summary>The device code expired before the user signed in.</summary>
+    DeviceCodeExpired = 9,
+    /// <summary>The refresh token expired or was revoked: sign in again.</summary>
+    SignInExpired = 10,
+    /// <summary>The managed identity endpoint knows no identity with that client id (or none at all).</summary>
+    ManagedIdentityNotFound = 11,
+    /// <summary>Anything else the identity platform refused.</summary>
+    SignInRefused = 12,
+    /// <summary>The access token was rejected and cannot be renewed (it was given, not obtained).</summary>
+    CannotRefresh = 13,
+    /// <summary>The identity platform failed without a typed answer.</summary>
+    SignInFailed = 14,
+    /// <summary>The identity platform or managed identity endpoint could not be reached, or kept failing.</summary>
+    Unavailable = 15,
+    /// <summary>A credential given cannot be used (a key that is not RSA, a certificate that does not match its key, a malformed endpoint or tenant).</summary>
+    InvalidCredential = 16,
+    /// <summary>Graph rejected a renewed token before it ever worked.</summary>
+    RejectedAfterRenewal = 17,
+    /// <summary>The sign-in was stopped (Ctrl+C).</summary>
+    Cancelled = 18,
+    /// <summary>The native library failed or gave no answer.</summary>
+    Internal = 19,
+}

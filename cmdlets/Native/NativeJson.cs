@@ -19,8 +19,9 @@ internal static class NativeJson
         // Names only: a number would mean a document from some other producer.
         Converters =
         {
-            // FailureKind's JSON names are its member names (contract.rs); the others are camelCase, as serde spells them.
+            // The pinned enums' JSON names are their member names (contract.rs, sign_in_failure.rs); the others are camelCase, as serde spells them.
             new JsonStringEnumConverter<FailureKind>(namingPolicy: null, allowIntegerValues: false),
+            new JsonStringEnumConverter<SignInFailureKind>(namingPolicy: null, allowIntegerValues: false),
             new JsonStringEnumConverter<TraceLevel>(JsonNamingPolicy.CamelCase, allowIntegerValues: false),
             new JsonStringEnumConverter<SignInStatus>(JsonNamingPolicy.CamelCase, allowIntegerValues: false),
         },

@@ -129,7 +129,7 @@ internal sealed partial class SignInAnswer
 /// <summary>A failed sign-in as C# maps it to an ErrorRecord: kind is a stable name (the error id), Entra's ids beside it. Read from the native library's JSON.</summary>
 internal sealed partial class SignInErrorRecord
 {
-    public string Kind { get; set; } = "";
+    public SignInFailureKind Kind { get; set; }
     public string Message { get; set; } = "";
     public string? Aadsts { get; set; }
     public string? Error { get; set; }

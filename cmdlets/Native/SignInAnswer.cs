@@ -12,5 +12,5 @@ internal sealed partial class SignInAnswer
     public bool Pending => Status == SignInStatus.Pending;
 
     public static SignInAnswer Parse(string json) =>
-        NativeJson.SignIn(json) ?? new SignInAnswer { Status = SignInStatus.Failed, Error = new SignInErrorRecord { Kind = "Internal", Message = "The native library gave no answer." } };
+        NativeJson.SignIn(json) ?? new SignInAnswer { Status = SignInStatus.Failed, Error = new SignInErrorRecord { Kind = SignInFailureKind.Internal, Message = "The native library gave no answer." } };
 }

@@ -1,7 +1,7 @@
 //! Renders `entra_ffi::contract` as C# constants (`cmdlets/Native/Contract.g.cs`), so the
 //! cmdlets' parameter ranges, defaults and names come from the one place the engine reads them.
 
-use microsoft_graph_entra_rs_native::contract::{ContractItem, ContractValue, FailureKind, contract};
+use microsoft_graph_entra_rs_native::contract::{ContractItem, ContractValue, PinnedEnum, contract, pinned_enums};
 use std::fmt::Write;
 
 /// The complete text of the generated C# file.
@@ -19,18 +19,20 @@ pub fn generate_contract(namespace: &str) -> String {
         render(&mut text, item);
     }
     text.push_str("}\n");
-    render_failure_kind(&mut text);
+    for pinned in pinned_enums() {
+        render_pinned_enum(&mut text, &pinned);
+    }
     text
 }
 
-/// `FailureKind` as a C# enum with the Rust discriminants, so the cmdlets switch on a type the
+/// A pinned enum as a C# enum with the Rust discriminants, so the cmdlets switch on a type the
 /// compiler checks instead of on strings.
-fn render_failure_kind(text: &mut String) {
-    text.push_str("\n/// <summary>Why an operation failed (rust/ffi/src/contract.rs). The values are stable: never renumbered.</summary>\n");
-    text.push_str("public enum FailureKind\n{\n");
-    for kind in FailureKind::ALL {
-        let _ = writeln!(text, "    /// <summary>{}</summary>", kind.doc());
-        let _ = writeln!(text, "    {} = {},", kind.name(), kind.code());
+fn render_pinned_enum(text: &mut String, pinned: &PinnedEnum) {
+    let _ = writeln!(text, "\n/// <summary>{}</summary>", pinned.doc);
+    let _ = writeln!(text, "public enum {}\n{{", pinned.name);
+    for (name, code, doc) in &pinned.members {
+        let _ = writeln!(text, "    /// <summary>{doc}</summary>");
+        let _ = writeln!(text, "    {name} = {code},");
     }
     text.push_str("}\n");
 }
@@ -86,11 +88,14 @@ mod tests {
     }
 
     #[test]
-    fn renders_every_failure_kind_with_its_rust_discriminant() {
+    fn renders_every_kind_of_every_pinned_enum_with_its_rust_discriminant() {
         let text = generate_contract("N");
-        assert!(text.contains("public enum FailureKind\n{\n"), "{text}");
-        for kind in FailureKind::ALL {
-            assert!(text.contains(&format!("    {} = {},\n", kind.name(), kind.code())), "{kind:?}: {text}");
+        for pinned in pinned_enums() {
+            assert!(text.contains(&format!("public enum {}\n{{\n", pinned.name)), "{text}");
+            for (name, code, _) in &pinned.members {
+                assert!(text.contains(&format!("    {name} = {code},\n")), "{}.{name}: {text}", pinned.name);
+            }
         }
+        assert!(text.contains("    DelegatedSignInRequired = 10,\n") && text.contains("    InvalidClientSecret = 1,\n"), "{text}");
     }
 }

@@ -48,7 +48,6 @@ async fn a_wrong_secret_is_a_typed_refusal_that_never_shows_the_secret() {
     assert_eq!(entra.aadsts.as_deref(), Some("AADSTS7000215"));
     assert_eq!(entra.http_status, 401);
     assert_eq!(entra.trace_id.as_deref(), Some("trace-1"));
-    assert_eq!(error.kind_name(), "InvalidClientSecret");
     let text = format!("{error} {error:?}");
     assert!(text.contains("AADSTS7000215") && !text.contains(wrong), "{text}");
 }

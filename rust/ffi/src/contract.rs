@@ -68,6 +68,15 @@ impl FailureKind {
         self as i32
     }
 
+    /// The enum as entra-bindgen renders it.
+    pub fn pinned() -> PinnedEnum {
+        PinnedEnum {
+            name: "FailureKind",
+            doc: "Why an operation failed (rust/ffi/src/contract.rs). The values are stable: never renumbered.",
+            members: Self::ALL.iter().map(|kind| (kind.name(), kind.code(), kind.doc())).collect(),
+        }
+    }
+
     /// What the generated C# says about the kind.
     pub const fn doc(self) -> &'static str {
         match self {
@@ -112,6 +121,20 @@ const DEFAULT_PROPERTIES_TEXT: &str = "id, displayName, userPrincipalName, mail,
 /// is read more widely, `ConnectSettingsDto::http_settings`, only bounding what a Duration holds.)
 const MIN_CLIENT_TIMEOUT_SECONDS: i64 = 1;
 const MAX_CLIENT_TIMEOUT_SECONDS: i64 = 3600;
+
+/// An enum both sides know by name and stable number, as entra-bindgen renders it into
+/// `Contract.g.cs`: (member name, discriminant, what it means) per member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinnedEnum {
+    pub name: &'static str,
+    pub doc: &'static str,
+    pub members: Vec<(&'static str, i32, &'static str)>,
+}
+
+/// Every pinned enum, in the order the generated file lists them.
+pub fn pinned_enums() -> Vec<PinnedEnum> {
+    vec![FailureKind::pinned(), crate::sign_in_failure::SignInFailureKind::pinned()]
+}
 
 /// One named fact.
 #[derive(Debug, Clone, PartialEq, Eq)]

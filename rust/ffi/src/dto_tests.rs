@@ -190,6 +190,7 @@ fn assert_fits(record: &str, field: &str, cs_type: &str, value: &Value) {
         "double" => value.is_number(),
         "DateTimeOffset" => value.as_str().is_some_and(|t| chrono::DateTime::parse_from_rfc3339(t).is_ok()),
         "FailureKind" => value.as_str().is_some_and(|n| crate::contract::FailureKind::ALL.iter().any(|k| k.name() == n)),
+        "SignInFailureKind" => value.as_str().is_some_and(|n| crate::sign_in_failure::SignInFailureKind::ALL.iter().any(|k| k.name() == n)),
         "Dictionary<string, long>" => value.as_object().is_some_and(|m| m.values().all(Value::is_i64)),
         "List<Dictionary<string, JsonElement>>" => value.as_array().is_some_and(|a| a.iter().all(Value::is_object)),
         "string[]" => value.as_array().is_some_and(|a| a.iter().all(Value::is_string)),

@@ -12,6 +12,7 @@ use crate::error::NativeError;
 use crate::dto::{INTERNAL_ERROR_MESSAGE, to_json};
 use crate::panic_boundary::{guard_result, guard_value};
 use crate::runtime;
+use crate::sign_in_failure::SignInFailureKind;
 use entra_core::auth::device_code::{DeviceCodeFlow, DeviceCodePrompt};
 use entra_core::auth::managed_identity::ManagedIdentityEnvironment;
 use entra_core::auth::sign_in::{SignInOptions, start_device_code, with_certificate, with_client_secret, with_managed_identity};
@@ -270,7 +271,7 @@ boundary_document! {
     /// A failed sign-in as C# maps it to an ErrorRecord: kind is a stable name (the error id), Entra's ids beside it.
     #[csharp = "SignInErrorRecord"]
     pub(crate) struct SignInErrorDto {
-        kind: &'static str => "string",
+        kind: SignInFailureKind => "SignInFailureKind",
         message: String => "string",
         #[serde(skip_serializing_if = "Option::is_none")]
         aadsts: Option<String> => "string?",
@@ -306,7 +307,7 @@ impl SignInAnswerDto {
     fn failed(error: &AuthError) -> Self {
         let entra = error.entra();
         Self::failed_with(SignInErrorDto {
-            kind: error.kind_name(),
+            kind: SignInFailureKind::from(error),
             message: error.to_string(),
             aadsts: entra.and_then(|e| e.aadsts.clone()),
             error: entra.map(|e| e.error.clone()),
@@ -323,7 +324,7 @@ fn answer(answer: &SignInAnswerDto) -> ffi::String {
 
 /// The answer after a caught panic: a failure of kind Internal.
 fn panicked() -> ffi::String {
-    let error = SignInErrorDto { kind: "Internal", message: INTERNAL_ERROR_MESSAGE.to_owned(), aadsts: None, error: None, http_status: None, trace_id: None, correlation_id: None };
+    let error = SignInErrorDto { kind: SignInFailureKind::Internal, message: INTERNAL_ERROR_MESSAGE.to_owned(), aadsts: None, error: None, http_status: None, trace_id: None, correlation_id: None };
     answer(&SignInAnswerDto::failed_with(error))
 }
 

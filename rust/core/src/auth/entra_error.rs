@@ -37,24 +37,6 @@ pub enum EntraErrorKind {
 }
 
 impl EntraErrorKind {
-    /// Stable names that cross to C# (error ids); append, never rename.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::InvalidClientSecret => "InvalidClientSecret",
-            Self::ExpiredClientSecret => "ExpiredClientSecret",
-            Self::InvalidClientAssertion => "InvalidClientAssertion",
-            Self::CertificateExpired => "CertificateExpired",
-            Self::UnknownClient => "UnknownClient",
-            Self::UnknownTenant => "UnknownTenant",
-            Self::ConsentRequired => "ConsentRequired",
-            Self::AuthorizationDeclined => "AuthorizationDeclined",
-            Self::DeviceCodeExpired => "DeviceCodeExpired",
-            Self::SignInExpired => "SignInExpired",
-            Self::ManagedIdentityNotFound => "ManagedIdentityNotFound",
-            Self::Other => "SignInRefused",
-        }
-    }
-
     fn cause(self) -> &'static str {
         match self {
             Self::InvalidClientSecret => "The client secret is wrong",

@@ -68,19 +68,6 @@ impl AuthError {
             _ => None,
         }
     }
-
-    /// A stable name for the kind of failure (what C# maps to error ids and categories).
-    pub fn kind_name(&self) -> &'static str {
-        match self {
-            Self::CannotRefresh => "CannotRefresh",
-            Self::SignInFailed(_) => "SignInFailed",
-            Self::Refused(e) => e.kind.name(),
-            Self::Unavailable(_) => "Unavailable",
-            Self::InvalidCredential(_) => "InvalidCredential",
-            Self::RejectedAfterRenewal => "RejectedAfterRenewal",
-            Self::Cancelled => "Cancelled",
-        }
-    }
 }
 
 pub trait TokenSource: Send + Sync + std::fmt::Debug {

@@ -87,11 +87,12 @@ struct Window {
 /// What a 429 ends: a measurement, or too few successes for one, or nothing being measured.
 enum Measurement {
     Window(Window),
-    /// Too few successes to take their spacing for the rate, but enough to bound it: the bucket
-    /// was empty at both 429s, so it added fewer tokens than the successes in between plus one,
-    /// and the interval per token is longer than the time divided by that (None when pauses took
-    /// most of the time: the bucket may have filled and overflowed meanwhile).
-    TooFew { at_least: Option<Duration> },
+    /// Too few successes to take their spacing for the rate, but enough for a first estimate:
+    /// the bucket was empty at both 429s, so it added about as many tokens as there were
+    /// successes in between (within one either way), and the interval per token is about the
+    /// time divided by them (None when pauses took most of the time: the bucket may have filled
+    /// and overflowed meanwhile).
+    TooFew { estimate: Option<Duration> },
     Nothing,
 }
 
@@ -178,8 +179,8 @@ impl Pacer {
             }
             (Measurement::Window(window), None) => (Some(window.spacing), window.spacing.div_f64(UNDER_THE_LIMIT)),
             (measurement, pace) => {
-                let at_least = match measurement {
-                    Measurement::TooFew { at_least } => at_least,
+                let estimate = match measurement {
+                    Measurement::TooFew { estimate } => estimate,
                     _ => None,
                 };
                 let (limit, pace) = match pace {
@@ -192,9 +193,9 @@ impl Pacer {
                 };
                 // A token bucket's Retry-After is the time to its next token, shorter than the
                 // interval between tokens: paced at it, the next request is refused too. The
-                // bound from the successes so far spares the episodes it would take to get there
-                // a quarter at a time.
-                (limit, at_least.map_or(pace, |bound| pace.max(bound)))
+                // estimate from the successes so far spares the episodes it would take to get
+                // there a quarter at a time; one too slow is sped up again (nothing is learned).
+                (limit, estimate.map_or(pace, |estimate| pace.max(estimate)))
             }
         };
         self.limit = limit.map(|l| l.clamp(OPEN_BELOW, MAX_PACE));
@@ -224,9 +225,9 @@ impl Pacer {
             }
             Some(since) => {
                 let length = now.saturating_duration_since(since);
-                let at_least = (self.succeeded > 0 && self.paused <= length / 2).then(|| length / (self.succeeded + 1));
+                let estimate = (self.succeeded > 0 && self.paused <= length / 2).then(|| length / self.succeeded);
                 self.paused += retry_after;
-                return Measurement::TooFew { at_least };
+                return Measurement::TooFew { estimate };
             }
             None => Measurement::Nothing,
         };
@@ -399,22 +400,26 @@ mod tests {
     }
 
     #[test]
-    fn a_429_soon_after_the_first_paces_no_faster_than_the_successes_in_between_allow() {
+    fn a_429_soon_after_the_first_paces_at_the_spacing_of_the_successes_in_between() {
         let t0 = Instant::now();
         let mut pacer = Pacer::default();
         // A token bucket's Retry-After is the time to its next token (10 ms), not its interval.
         pacer.throttled(t0, MS(10));
         pacer.succeeded(t0 + MS(20), 1, None);
         pacer.throttled(t0 + MS(40), MS(10));
-        // One success in 40 ms: the bucket added fewer than two tokens, one per 20 ms or slower.
-        assert_eq!(pacer.pace(), Some(MS(20)), "not a quarter slower than 10 ms, but the bound");
-        assert_eq!(pacer.limit(), None, "a bound is not a measurement");
+        // One success in 40 ms: the bucket added about one token, about one per 40 ms.
+        assert_eq!(pacer.pace(), Some(MS(40)), "not a quarter slower than 10 ms, but the estimate");
+        assert_eq!(pacer.limit(), None, "an estimate from one success is not a measurement");
+        for i in 1..=20 {
+            pacer.succeeded(t0 + MS(40 + 30 * i), 1, None);
+        }
+        assert!(pacer.pace().is_none_or(|pace| pace < MS(20)), "an estimate too slow is sped up again (nothing was learned): {:?}", pacer.pace());
 
         let mut soon = Pacer::default();
         soon.throttled(t0, MS(10));
-        soon.succeeded(t0 + MS(11), 1, None);
-        soon.throttled(t0 + MS(12), MS(10));
-        assert_eq!(soon.pace(), Some(MS(10).mul_f64(SPEED_UP).mul_f64(SLOW_DOWN)), "a bound under a quarter slower never speeds the pace up");
+        soon.succeeded(t0 + MS(5), 1, None);
+        soon.throttled(t0 + MS(11), MS(10));
+        assert_eq!(soon.pace(), Some(MS(10).mul_f64(SPEED_UP).mul_f64(SLOW_DOWN)), "an estimate under a quarter slower never speeds the pace up");
     }
 
     #[test]
