@@ -1,9 +1,13 @@
 //! Adaptive concurrency: open carefully, then AIMD.
 //!
-//! - Slow start: a run begins with `INITIAL_WINDOW` requests in flight and adds one per success
-//!   (the window doubles every round trip) up to the limit the admin chose with -ThrottleLimit.
-//!   A tenant that is already throttled (Graph counts per app and tenant, Dev Proxy per
-//!   workload) then sees a handful of requests before the first 429 tells us, not a burst of 32.
+//! - Slow start: a run begins with `INITIAL_WINDOW` requests in flight and doubles the window
+//!   each time a whole window of successes has come back (once per round trip) up to the limit
+//!   the admin chose with -ThrottleLimit. A tenant that is already throttled (Graph counts per
+//!   app and tenant, Dev Proxy per workload) then sees a handful of requests before the first
+//!   429 tells us, not a burst of 32. Doubling per window rather than adding one per success
+//!   matters where answers come back one by one (low latency): adding one per success let the
+//!   window run 20 ahead of a bucket of 20 and 16 requests meet it empty; per window, the
+//!   requests in flight when it runs dry are at most the last window's half.
 //! - After the first 429: halve the window once per episode, then add one back per window of
 //!   successes.
 
@@ -110,10 +114,10 @@ impl AdaptiveLimit {
         let raised = {
             let mut state = self.state.lock();
             state.successes_since_change += 1;
-            let window_done = state.slow_start || state.successes_since_change >= state.limit;
+            let window_done = state.successes_since_change >= state.limit;
             let raise = state.limit < self.max && window_done;
             if raise {
-                state.limit += 1;
+                state.limit = if state.slow_start { (state.limit * 2).min(self.max) } else { state.limit + 1 };
                 state.successes_since_change = 0;
             }
             raise
@@ -159,6 +163,17 @@ mod tests {
         }
         assert_eq!(windows, vec![4, 8, 16, 32]);
         assert_eq!(AdaptiveLimit::new(1).current_limit(), 1, "-ThrottleLimit below the window is kept");
+    }
+
+    #[test]
+    fn slow_start_widens_only_once_a_whole_window_of_successes_is_back() {
+        let limit = AdaptiveLimit::new(32);
+        for _ in 1..INITIAL_WINDOW {
+            limit.on_success();
+        }
+        assert_eq!(limit.current_limit(), INITIAL_WINDOW, "answers one by one do not widen the window each");
+        limit.on_success();
+        assert_eq!(limit.current_limit(), 2 * INITIAL_WINDOW);
     }
 
     #[test]

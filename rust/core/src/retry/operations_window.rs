@@ -5,8 +5,8 @@
 //! `AdaptiveLimit`'s slow start counts requests: with -UseBatch its first four sends carry 80
 //! revocations, and against a bucket holding 20 sixty of them are answered 429 at once. This
 //! window opens the same way as unbatched runs do, in operations: `INITIAL_WINDOW` before any
-//! answer, one more for each operation Graph accepts (it doubles every round trip), so a batched
-//! and an unbatched run meet an unknown quota with the same handful of operations.
+//! answer, doubled each time a whole window of operations has been accepted (once per round
+//! trip), so a batched and an unbatched run meet an unknown quota with the same handful.
 //!
 //! It ends for good at the first throttled operation (from then on the throttle gate paces
 //! operations and bounds what a send carries, see `pacer`) or once it holds every send the
@@ -23,6 +23,8 @@ struct State {
     /// Operations that may be in flight; None: the window has ended, sends carry what is due.
     window: Option<usize>,
     in_flight: usize,
+    /// Operations accepted since the window last doubled.
+    accepted: usize,
 }
 
 #[derive(Debug)]
@@ -59,7 +61,7 @@ impl OperationsWindow {
     pub fn new(max_operations: usize) -> Arc<Self> {
         let max = max_operations.max(1);
         let window = (INITIAL_WINDOW < max).then_some(INITIAL_WINDOW);
-        Arc::new(Self { max, state: Mutex::new(State { window, in_flight: 0 }), freed: Notify::new() })
+        Arc::new(Self { max, state: Mutex::new(State { window, in_flight: 0, accepted: 0 }), freed: Notify::new() })
     }
 
     /// The operations that may be in flight now; None once the window has ended.
@@ -93,13 +95,20 @@ impl OperationsWindow {
         }
     }
 
-    /// How a send's operations were answered: each accepted one widens the window; a throttled
-    /// one ends it (the gate's pacing knows the quota from then on).
+    /// How a send's operations were answered: a whole window of them accepted doubles the
+    /// window; a throttled one ends it (the gate's pacing knows the quota from then on).
     pub fn answered(&self, accepted: usize, throttled: usize) {
         let mut state = self.state.lock();
         let Some(window) = state.window else { return };
-        let widened = window + accepted;
-        state.window = (throttled == 0 && widened < self.max).then_some(widened);
+        if throttled > 0 {
+            state.window = None;
+        } else {
+            state.accepted += accepted;
+            if state.accepted >= window {
+                state.accepted = 0;
+                state.window = (window * 2 < self.max).then_some(window * 2);
+            }
+        }
         drop(state);
         self.freed.notify_waiters();
     }
@@ -131,6 +140,15 @@ mod tests {
         }
         assert_eq!(windows, vec![4, 8, 16, 32, 64, 128, 256, 512]);
         assert_eq!(window.try_take(10_000).unwrap().granted(), 10_000, "ended: a send carries what is due");
+    }
+
+    #[test]
+    fn the_window_widens_only_once_a_whole_window_is_accepted() {
+        let window = OperationsWindow::new(640);
+        window.answered(3, 0);
+        assert_eq!(window.window(), Some(INITIAL_WINDOW), "answers one by one do not widen it each");
+        window.answered(1, 0);
+        assert_eq!(window.window(), Some(2 * INITIAL_WINDOW));
     }
 
     #[test]
